@@ -1,0 +1,3 @@
+export { initBackend } from './backend/initBackend';
+export type { BackendChoice, BackendName, InitBackendOptions } from './backend/initBackend';
+export { registerFusedKernels } from './kernels/registerAll';

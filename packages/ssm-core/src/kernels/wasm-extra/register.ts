@@ -1,0 +1,2 @@
+/** Registers kernels tfjs-backend-wasm lacks. (placeholder: being written) */
+export function registerWasmExtraKernels(): void {}
