@@ -13,8 +13,11 @@ const pkgDir = process.cwd();
 const opsDir = path.join(pkgDir, 'src', 'ops');
 const outDir = path.join(pkgDir, 'dist-wasm');
 const heap = path.join(pkgDir, 'assembly', 'heap.ts');
+const mathLib = path.join(pkgDir, 'assembly', 'simd_math.ts');
 const asc = require.resolve('assemblyscript/bin/asc.js');
 const force = process.argv.includes('--force');
+// `build-wasm.js selective_scan fft_conv` builds only those modules.
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
 fs.mkdirSync(outDir, { recursive: true });
 for (const op of fs.existsSync(opsDir) ? fs.readdirSync(opsDir) : []) {
@@ -23,8 +26,10 @@ for (const op of fs.existsSync(opsDir) ? fs.readdirSync(opsDir) : []) {
   const files = fs.readdirSync(simdDir).filter((f) => f.endsWith('.ts')).map((f) => path.join(simdDir, f));
   // Entry: the file named like the folder's module (no leading underscore); helpers may sit beside it.
   for (const entry of files.filter((f) => !path.basename(f).startsWith('_'))) {
-    const out = path.join(outDir, path.basename(entry, '.ts') + '.wasm');
-    const newest = Math.max(...[...files, heap, __filename].map((s) => fs.statSync(s).mtimeMs));
+    const name = path.basename(entry, '.ts');
+    if (only.length > 0 && !only.includes(name)) continue;
+    const out = path.join(outDir, name + '.wasm');
+    const newest = Math.max(...[...files, heap, mathLib, __filename].map((s) => fs.statSync(s).mtimeMs));
     if (!force && fs.existsSync(out) && fs.statSync(out).mtimeMs >= newest) continue;
     execFileSync(process.execPath, [
       asc, entry, heap,
