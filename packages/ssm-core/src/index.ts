@@ -4,3 +4,7 @@ export { registerFusedKernels } from './kernels/registerAll';
 export * from './io';
 export * from './train';
 export * from './layers/norm';
+export { fftConv } from './ops/fft-conv/fftConv';
+export type { FftConvArgs, FftConvMode } from './ops/fft-conv/fftConv';
+export { fftConvReference } from './ops/fft-conv/reference';
+export { FFT_CONV_KERNEL, FFT_CONV_GRAD_KERNEL } from './ops/fft-conv/cpu/fftConvKernels';
