@@ -1,3 +1,4 @@
+import './backend/registerGradients';
 export { initBackend } from './backend/initBackend';
 export type { BackendChoice, BackendName, InitBackendOptions } from './backend/initBackend';
 export { registerFusedKernels } from './kernels/registerAll';
@@ -8,3 +9,5 @@ export { fftConv } from './ops/fft-conv/fftConv';
 export type { FftConvArgs, FftConvMode } from './ops/fft-conv/fftConv';
 export { fftConvReference } from './ops/fft-conv/reference';
 export { FFT_CONV_KERNEL, FFT_CONV_GRAD_KERNEL } from './ops/fft-conv/cpu/fftConvKernels';
+export { useFusedGradKernelsOnCpu } from './kernels/wasm-extra/fastCpu';
+export { WASM_EXTRA_KERNELS } from './kernels/wasm-extra/register';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import './registerGradients';
 import { registerFusedKernels } from '../kernels/registerAll';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgpu';
