@@ -11,3 +11,6 @@ export { fftConvReference } from './ops/fft-conv/reference';
 export { FFT_CONV_KERNEL, FFT_CONV_GRAD_KERNEL } from './ops/fft-conv/cpu/fftConvKernels';
 export { useFusedGradKernelsOnCpu } from './kernels/wasm-extra/fastCpu';
 export { WASM_EXTRA_KERNELS } from './kernels/wasm-extra/register';
+export { ssdScan } from './ops/ssd-scan/ssdScan';
+export type { SsdScanArgs, SsdScanResult } from './ops/ssd-scan/ssdScan';
+export { ssdScanChunked } from './ops/ssd-scan/chunked';

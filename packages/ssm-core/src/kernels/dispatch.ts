@@ -11,7 +11,7 @@ export function hasFusedKernel(kernelName: string): boolean {
 }
 
 /** Registers `config` for each backend unless already registered (tfjs throws on duplicates). */
-export function registerKernelOnce(config: tf.KernelConfig, backends: readonly string[]): void {
+export function registerKernelOnce(config: Omit<tf.KernelConfig, 'backendName'> & { backendName?: string }, backends: readonly string[]): void {
   for (const backendName of backends) {
     if (tf.getKernel(config.kernelName, backendName) == null) {
       tf.registerKernel({ ...config, backendName });
