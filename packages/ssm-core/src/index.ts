@@ -14,3 +14,7 @@ export { WASM_EXTRA_KERNELS } from './kernels/wasm-extra/register';
 export { ssdScan } from './ops/ssd-scan/ssdScan';
 export type { SsdScanArgs, SsdScanResult } from './ops/ssd-scan/ssdScan';
 export { ssdScanChunked } from './ops/ssd-scan/chunked';
+export { selectiveScan, validateSelectiveScanArgs } from './ops/selective-scan/selectiveScan';
+export type { SelectiveScanArgs, SelectiveScanResult } from './ops/selective-scan/selectiveScan';
+export { selectiveScanReference } from './ops/selective-scan/reference';
+export { SELECTIVE_SCAN, SELECTIVE_SCAN_GRAD } from './ops/selective-scan/kernelNames';
