@@ -18,3 +18,7 @@ export { selectiveScan, validateSelectiveScanArgs } from './ops/selective-scan/s
 export type { SelectiveScanArgs, SelectiveScanResult } from './ops/selective-scan/selectiveScan';
 export { selectiveScanReference } from './ops/selective-scan/reference';
 export { SELECTIVE_SCAN, SELECTIVE_SCAN_GRAD } from './ops/selective-scan/kernelNames';
+export { causalConv1d, causalConv1dStep, initialConvState } from './ops/causal-conv1d/causalConv1d';
+export type { CausalConv1dArgs, CausalConv1dStepArgs, CausalConv1dActivation } from './ops/causal-conv1d/causalConv1d';
+export { causalConv1dReference } from './ops/causal-conv1d/reference';
+export { CAUSAL_CONV1D_KERNEL, CAUSAL_CONV1D_GRAD_KERNEL } from './ops/causal-conv1d/kernelNames';
