@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Arena } from '../src/runtime/arena';
+import { OpFn, PreparedInputs } from './types';
+
+/** Forward: out = op({...tensors, ...options}). The caller disposes the result. */
+export function forward(fn: OpFn, inp: PreparedInputs): tf.Tensor {
+  return fn({ ...inp.tensors, ...inp.options });
+}
+
+/**
+ * Forward + backward: grads of sum(out * w) with respect to every float input. Returns the
+ * gradients (the caller disposes them). `w` is a fixed random cotangent of the output's shape.
+ */
+export function forwardBackward(fn: OpFn, inp: PreparedInputs, w: tf.Tensor): tf.Tensor[] {
+  const names = Object.keys(inp.tensors);
+  const loss = (...xs: tf.Tensor[]): tf.Scalar => {
+    const args: Record<string, unknown> = { ...inp.options };
+    names.forEach((n, i) => (args[n] = xs[i]));
+    return tf.sum(tf.mul(fn(args), w));
+  };
+  return tf.grads(loss)(names.map((n) => inp.tensors[n]));
+}
+
+/** Wall time of one synchronous call in ms (cpu and wasm kernels finish before returning). */
+export function timeOnce(run: () => tf.Tensor | tf.Tensor[]): number {
+  const t0 = performance.now();
+  const out = run();
+  const ms = performance.now() - t0;
+  tf.dispose(out);
+  return ms;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Peak extra bytes of one call: the largest tfjs byte count seen after any kernel of the call
+ * (tf.profile's peakBytes) minus the bytes live before it, plus the largest SIMD arena scratch
+ * any fused kernel used during the call (Arena.peakBytes).
+ */
+export async function peakExtraBytes(run: () => tf.Tensor | tf.Tensor[]): Promise<number> {
+  const before = tf.memory().numBytes;
+  Arena.peakBytes(true);
+  let out: tf.Tensor | tf.Tensor[] = [];
+  const info = await tf.profile(() => {
+    out = run();
+    return out;
+  });
+  const scratch = Arena.peakBytes(true);
+  tf.dispose(out);
+  const peak = Number.isFinite(info.peakBytes) ? info.peakBytes : before;
+  return Math.max(0, peak - before) + scratch;
+}

@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+export type Impl = 'fused' | 'reference';
+
+/** An op entry point as the benchmark calls it: one config object in, one tensor out. */
+export type OpFn = (args: Record<string, unknown>) => tf.Tensor;
+
+/** Inputs for one run: the float tensors (all differentiated in fwd_bwd) and fixed options. */
+export interface PreparedInputs {
+  tensors: Record<string, tf.Tensor>;
+  options: Record<string, unknown>;
+}
+
+export interface BenchCase {
+  op: string;
+  shape: Record<string, number>;
+  /** Included in --quick. */
+  quick: boolean;
+  /** The implementation to time (a string: the reason it is unavailable). */
+  load(impl: Impl): OpFn | string;
+  /** Builds inputs for `shape` (deterministic seeds). */
+  prepare(shape: Record<string, number>): PreparedInputs;
+  /**
+   * A smaller shape and how many times more work the real shape is: used to estimate a slow
+   * implementation's time before running it at full size.
+   */
+  /** Where the reference twin is fastest (default: the --backend choice). */
+  referenceBackend?: string;
+  probe?: { shape: Record<string, number>; factor: number };
+}
+
+export interface BenchResult {
+  op: string;
+  impl: Impl | 'pytorch';
+  backend: string;
+  shape: Record<string, number>;
+  fwd_ms?: number;
+  fwd_bwd_ms?: number;
+  peak_bytes?: number;
+  peak_bytes_fwd_bwd?: number;
+  runs?: number;
+  skipped?: string;
+  leaked_tensors?: number;
+}
