@@ -22,3 +22,4 @@ export { causalConv1d, causalConv1dStep, initialConvState } from './ops/causal-c
 export type { CausalConv1dArgs, CausalConv1dStepArgs, CausalConv1dActivation } from './ops/causal-conv1d/causalConv1d';
 export { causalConv1dReference } from './ops/causal-conv1d/reference';
 export { CAUSAL_CONV1D_KERNEL, CAUSAL_CONV1D_GRAD_KERNEL } from './ops/causal-conv1d/kernelNames';
+export * from './layers/lti';

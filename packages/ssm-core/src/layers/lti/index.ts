@@ -1,0 +1,15 @@
+export { S4D, s4d, s4dModes, S4D_INITS } from './s4d';
+export type { S4DArgs, S4DInit } from './s4d';
+export { S4, s4, S4_INITS } from './s4';
+export type { S4Args, S4Init } from './s4';
+export { DiagonalSSMBase } from './diagLayer';
+export type { DiagSSMArgs } from './diagLayer';
+export { LongConv, longConv } from './longConv';
+export type { LongConvArgs } from './longConv';
+export { H3, h3 } from './h3';
+export type { H3Args } from './h3';
+export { discretize, vandermondeKernel, recurrenceChunk } from './diagKernel';
+export type { Disc, DiagParams, DiagDiscrete } from './diagKernel';
+export { hippoLegS, ptdModes } from './ptd';
+export type { PtdModes } from './ptd';
+export { eigenvalues, eigenvector } from './eig';
