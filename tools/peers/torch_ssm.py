@@ -7,7 +7,7 @@ Each op is the plain PyTorch formulation the original projects ship as their ref
   fftConv        H3's fftconv_ref: torch.fft.rfft/irfft with n = 2L, plus the D skip
   causalConv1d   F.conv1d with groups=D, padding W-1, truncated to L, then SiLU
 fwd_ms: forward under torch.no_grad(); fwd_bwd_ms: forward with grad enabled plus
-torch.autograd.grad of sum(out * w) w.r.t. every float input. Median of --runs runs after one
+torch.autograd.grad of out with grad_outputs=w (the vector-Jacobian product) w.r.t. every float input. Median of --runs runs after one
 warm-up; a case whose runs would exceed --budget seconds runs fewer times ("runs" says how
 many), and a case whose warm-up plus one run is estimated over budget (from an 8-16x shorter L,
 scaled linearly, quadratically for selective_scan_ref) is skipped.
@@ -192,7 +192,7 @@ def time_fwd_bwd(fn, t, w):
     xs = {k: v.detach().requires_grad_(True) for k, v in t.items()}
     t0 = time.perf_counter()
     out = fn(xs)
-    grads = torch.autograd.grad((out * w).sum(), list(xs.values()))
+    grads = torch.autograd.grad(out, list(xs.values()), grad_outputs=w)
     ms = (time.perf_counter() - t0) * 1000
     del out, grads, xs
     return ms

@@ -8,17 +8,18 @@ export function forward(fn: OpFn, inp: PreparedInputs): tf.Tensor {
 }
 
 /**
- * Forward + backward: grads of sum(out * w) with respect to every float input. Returns the
- * gradients (the caller disposes them). `w` is a fixed random cotangent of the output's shape.
+ * Forward + backward: the op's output and its vector-Jacobian product with a fixed random
+ * cotangent `w` (dy = w) with respect to every float input, i.e. exactly the op's forward kernel
+ * plus its backward, with no loss around it. Returns the gradients (the caller disposes them).
  */
 export function forwardBackward(fn: OpFn, inp: PreparedInputs, w: tf.Tensor): tf.Tensor[] {
   const names = Object.keys(inp.tensors);
-  const loss = (...xs: tf.Tensor[]): tf.Scalar => {
+  const op = (...xs: tf.Tensor[]): tf.Tensor => {
     const args: Record<string, unknown> = { ...inp.options };
     names.forEach((n, i) => (args[n] = xs[i]));
-    return tf.sum(tf.mul(fn(args), w));
+    return fn(args);
   };
-  return tf.grads(loss)(names.map((n) => inp.tensors[n]));
+  return tf.grads(op)(names.map((n) => inp.tensors[n]), w);
 }
 
 /** Wall time of one synchronous call in ms (cpu and wasm kernels finish before returning). */
