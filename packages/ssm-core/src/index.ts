@@ -23,3 +23,4 @@ export type { CausalConv1dArgs, CausalConv1dStepArgs, CausalConv1dActivation } f
 export { causalConv1dReference } from './ops/causal-conv1d/reference';
 export { CAUSAL_CONV1D_KERNEL, CAUSAL_CONV1D_GRAD_KERNEL } from './ops/causal-conv1d/kernelNames';
 export * from './layers/lti';
+export * from './layers/mamba';

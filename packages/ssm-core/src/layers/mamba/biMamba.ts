@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
+import { buildWidth, checkOneOf } from '../lti/common';
+import { firstMask, splitInputs } from './mamba';
+import { combineSegments, MambaCore } from './mambaCore';
+import { resolveMambaConfig, type MambaConfig, type MambaOptions } from './mambaConfig';
+
+export type BiMambaCombine = 'sum' | 'mean' | 'concat';
+export const BI_MAMBA_COMBINES: readonly BiMambaCombine[] = ['sum', 'mean', 'concat'];
+
+export interface BiMambaArgs extends LayerArgs, MambaOptions {
+  /** How the two directions are merged: 'sum' (default), 'mean', or 'concat' (output width 2·dModel). */
+  combine?: BiMambaCombine;
+}
+
+const NAME = 'BiMamba';
+/** Seed streams of the backward mixer start here, so the two directions get different weights. */
+const BACKWARD_STREAMS = 100;
+
+/**
+ * Bidirectional Mamba (Vim / S-Mamba / SSAMBA / PCM; ALGORITHMS §1.8):
+ * out = combine(Mamba_f(x), flip(Mamba_b(flip(x)))), two mixers with separate weights (named
+ * `fwd/...` and `bwd/...`). The backward direction flips the input with tf.reverse rather than
+ * using selectiveScan's `reverse` option: the causal conv has no reverse mode, and flipping the
+ * whole mixer input keeps the backward mixer an exact Mamba on the reversed sequence.
+ * Padding: a mask (or segment ids) is flipped with the input and turned into segment ids, so after
+ * the flip the (now leading) padding is its own segment and never reaches real tokens.
+ */
+export class BiMamba extends tfl.layers.Layer {
+  static className = NAME;
+  readonly config: MambaConfig;
+  readonly combine: BiMambaCombine;
+  readonly forwardCore: MambaCore;
+  readonly backwardCore: MambaCore;
+
+  constructor(args: BiMambaArgs) {
+    super(args ?? {});
+    this.config = resolveMambaConfig(NAME, args);
+    this.combine = checkOneOf(NAME, 'combine', args.combine ?? 'sum', BI_MAMBA_COMBINES);
+    this.forwardCore = new MambaCore(NAME, this.config, 'fwd/', 0);
+    this.backwardCore = new MambaCore(NAME, this.config, 'bwd/', BACKWARD_STREAMS);
+    this.supportsMasking = true;
+  }
+
+  override build(inputShape: tfl.Shape | tfl.Shape[]): void {
+    buildWidth(NAME, inputShape, this.config.dModel);
+    this.forwardCore.build(this);
+    this.backwardCore.build(this);
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    const [x, seg] = splitInputs(inputs);
+    return this.forward(x, seg, firstMask(kwargs?.mask));
+  }
+
+  /** Forward over packed sequences (int32 (batch, L) ids): neither direction crosses a change of id. */
+  callWithSegments(x: tf.Tensor, segmentIds: tf.Tensor2D, mask?: tf.Tensor): tf.Tensor {
+    // apply() builds the weights under the layer's name scope on first use.
+    return this.apply([x, segmentIds], mask ? { mask } : {}) as tf.Tensor;
+  }
+
+  private forward(x: tf.Tensor, segmentIds: tf.Tensor2D | undefined, mask: tf.Tensor | null): tf.Tensor {
+    const [batch, L] = this.forwardCore.checkInput(x);
+    return tf.tidy(() => {
+      const seg = combineSegments(NAME, batch, L, segmentIds, mask);
+      const m = mask == null ? null : tf.reshape(tf.cast(tf.notEqual(mask, 0), 'float32'), [batch, L, 1]);
+      const xm = m ? tf.mul(x, m) : x;
+      const yf = this.forwardCore.forward(xm, seg);
+      const segRev = seg ? (tf.reverse(seg, 1) as tf.Tensor2D) : undefined;
+      const yb = tf.reverse(this.backwardCore.forward(tf.reverse(xm, 1), segRev), 1);
+      const y = this.combine === 'concat' ? tf.concat([yf, yb], 2) : this.combine === 'mean' ? tf.mul(tf.add(yf, yb), 0.5) : tf.add(yf, yb);
+      return m ? tf.mul(y, m) : y;
+    });
+  }
+
+  override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {
+    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
+    return this.combine === 'concat' ? [...s.slice(0, -1), 2 * this.config.dModel] : s;
+  }
+
+  override computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return firstMask(mask) as tf.Tensor;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.config, combine: this.combine };
+  }
+}
+tf.serialization.registerClass(BiMamba, 'statespace');
+
+export function biMamba(args: BiMambaArgs): BiMamba {
+  return new BiMamba(args);
+}
