@@ -24,3 +24,4 @@ export { causalConv1dReference } from './ops/causal-conv1d/reference';
 export { CAUSAL_CONV1D_KERNEL, CAUSAL_CONV1D_GRAD_KERNEL } from './ops/causal-conv1d/kernelNames';
 export * from './layers/lti';
 export * from './layers/mamba';
+export * from './layers/mamba2';
