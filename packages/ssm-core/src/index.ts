@@ -25,3 +25,4 @@ export { CAUSAL_CONV1D_KERNEL, CAUSAL_CONV1D_GRAD_KERNEL } from './ops/causal-co
 export * from './layers/lti';
 export * from './layers/mamba';
 export * from './layers/mamba2';
+export * from './layers/mamba-mixer';

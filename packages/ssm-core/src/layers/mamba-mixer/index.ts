@@ -1,0 +1,4 @@
+export { MambaMixer, mambaMixer, mixerPrefix } from './mambaMixer';
+export type { MambaMixerArgs } from './mambaMixer';
+export { resolveMambaMixerConfig } from './mambaMixerConfig';
+export type { MambaMixerOptions, MambaMixerConfig } from './mambaMixerConfig';
