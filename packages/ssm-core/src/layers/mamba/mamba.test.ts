@@ -115,6 +115,19 @@ describe.each(TEST_BACKENDS)('Mamba on %s', (backend) => {
     expectClose(tf.slice(yp, [0, 0, 0], [1, 4, H]), yr, 1e-6, 1e-5, 'Masking layer');
     layer.dispose();
   });
+
+  it('segment ids and a padding mask together: each packed sequence is exact; pads output 0', () => {
+    const layer = new Mamba({ dModel: H, dState: N, seed: 6 });
+    const a = rand([1, 3, H], 19);
+    const b = rand([1, 2, H], 20);
+    const x = tf.concat([a, b, rand([1, 2, H], 21, 5, 9)], 1);
+    const seg = tf.tensor2d([[0, 0, 0, 1, 1, 1, 1]], [1, 7], 'int32');
+    const y = layer.callWithSegments(x, seg, tf.tensor2d([[1, 1, 1, 1, 1, 0, 0]]));
+    expectClose(tf.slice(y, [0, 0, 0], [1, 3, H]), layer.apply(a) as tf.Tensor, 1e-5, 1e-4, 'first sequence');
+    expectClose(tf.slice(y, [0, 3, 0], [1, 2, H]), layer.apply(b) as tf.Tensor, 1e-5, 1e-4, 'second sequence');
+    expect(maxAbs(tf.slice(y, [0, 5, 0], [1, 2, H]))).toBe(0);
+    layer.dispose();
+  });
 });
 
 describe('Mamba: init, serialization, errors', () => {

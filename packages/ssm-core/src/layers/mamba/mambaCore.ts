@@ -130,6 +130,6 @@ export function combineSegments(layer: string, batch: number, L: number, segment
   if (mask == null) return segmentIds == null ? undefined : (tf.clone(segmentIds) as tf.Tensor2D);
   return tf.tidy(() => {
     const m = tf.cast(tf.notEqual(mask, 0), 'int32');
-    return (segmentIds == null ? m : tf.add(tf.mul(segmentIds, 2), m)) as tf.Tensor2D;
+    return (segmentIds == null ? m : tf.add(tf.mul(segmentIds, tf.scalar(2, 'int32')), m)) as tf.Tensor2D;
   });
 }

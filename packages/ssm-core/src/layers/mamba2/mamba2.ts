@@ -6,7 +6,9 @@ import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { causalConv1d, causalConv1dStep } from '../../ops/causal-conv1d/causalConv1d';
 import { MAX_CONV_WIDTH } from '../../ops/causal-conv1d/kernelNames';
 import { ssdScan } from '../../ops/ssd-scan/ssdScan';
-import { addValueWeight, buildWidth, checkInput, maskFactor, resolveSeed, subRng } from '../lti/common';
+import { addValueWeight, buildWidth, checkInput, resolveSeed, subRng } from '../lti/common';
+import { firstMask, splitInputs } from '../mamba/mamba';
+import { combineSegments } from '../mamba/mambaCore';
 import { aLogInit, checkInts, checkSsdInitOptions, dense, dtBiasInit, gatedRmsNorm, mixerDims, splitLast, torchUniform, type SsdMixerDims } from './common';
 
 export interface Mamba2Args extends LayerArgs {
@@ -42,8 +44,10 @@ const STREAM = { inProj: 20, convW: 21, convB: 22, aLog: 23, dt: 24, outProj: 25
  * on xBC; ssdScan(x, dt, A = −exp(ssm_A_log), B, C, D = ssm_D, dtBias = ssm_dt_bias, softplus);
  * RMSNormGated(y, z) (norm after the gate); out_proj. Input and output (batch, L, dModel).
  * Projections and conv use PyTorch's default init U(±1/sqrt(fan_in)) from the layer's seed.
- * Masks: right padding only (kwargs.mask (batch, L)); ssdScan has no segment ids, so packed
- * sequences (segmentIds) are not supported.
+ * Padding: kwargs.mask (batch, L) zeroes padded tokens, and becomes segment ids (mask changes reset
+ * the scan state and the conv taps), so padding anywhere (left, right, holes) never reaches real
+ * tokens; padded outputs are zero. Packed sequences: `callWithSegments(x, segmentIds)` or
+ * apply([x, segmentIds]) (int32 (batch, L)): state and conv never cross a change of id.
  */
 export class Mamba2 extends tfl.layers.Layer {
   static className = NAME;
@@ -129,7 +133,7 @@ export class Mamba2 extends tfl.layers.Layer {
   }
 
   /** From the conv output (b, convDim, T): scan (from `init` when given), gated norm, out_proj. */
-  protected mix(xBCc: tf.Tensor3D, z: tf.Tensor, dt: tf.Tensor3D, init?: tf.Tensor4D): { y: tf.Tensor; last?: tf.Tensor4D } {
+  protected mix(xBCc: tf.Tensor3D, z: tf.Tensor, dt: tf.Tensor3D, init?: tf.Tensor4D, segmentIds?: tf.Tensor2D): { y: tf.Tensor; last?: tf.Tensor4D } {
     const d = this.builtDims();
     const [b, , T] = xBCc.shape;
     const [xs, Bs, Cs] = splitLast(tf.transpose(xBCc, [0, 2, 1]), [d.dInner, d.nGroups * d.dState, d.nGroups * d.dState]);
@@ -143,6 +147,7 @@ export class Mamba2 extends tfl.layers.Layer {
       dtBias: this.w.ssm_dt_bias.read() as tf.Tensor1D,
       dtSoftplus: true,
       chunkSize: this.chunkSize,
+      segmentIds,
     };
     let y: tf.Tensor4D;
     let last: tf.Tensor4D | undefined;
@@ -154,15 +159,26 @@ export class Mamba2 extends tfl.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
-      const x0 = Array.isArray(inputs) ? inputs[0] : inputs;
+      const [x0, segmentIds] = splitInputs(inputs);
+      const mask = firstMask(kwargs?.mask);
       const [batch, L] = checkInput(this.layerName, x0, this.builtDims().dModel);
-      const m = maskFactor(kwargs?.mask, batch, L, this.layerName);
+      const combined = combineSegments(this.layerName, batch, L, segmentIds, mask);
+      // combineSegments(ids, mask) comes back float32 (int32 × JS number upcasts): cast back.
+      const seg = combined && combined.dtype !== 'int32' ? (tf.cast(combined, 'int32') as tf.Tensor2D) : combined;
+      const m = mask == null ? null : tf.reshape(tf.cast(tf.notEqual(mask, 0), 'float32'), [batch, L, 1]);
       const { z, xBC, dt } = this.project(m ? tf.mul(x0, m) : x0);
-      const xBCc = causalConv1d({ x: xBC, weight: this.w.conv_weight.read() as tf.Tensor2D, bias: this.w.conv_bias.read() as tf.Tensor1D, activation: 'silu' });
-      const { y } = this.mix(xBCc, z, dt);
-      // Right padding: causal, so pads never reach real tokens; zero the pad outputs.
+      const xBCc = causalConv1d({
+        x: xBC, weight: this.w.conv_weight.read() as tf.Tensor2D, bias: this.w.conv_bias.read() as tf.Tensor1D, activation: 'silu', segmentIds: seg,
+      });
+      const { y } = this.mix(xBCc, z, dt, undefined, seg);
       return m ? tf.mul(y, m) : y;
     });
+  }
+
+  /** Forward over packed sequences (segmentIds int32 (batch, L)); an optional padding mask combines with them. */
+  callWithSegments(x: tf.Tensor, segmentIds: tf.Tensor2D, mask?: tf.Tensor): tf.Tensor {
+    // apply() builds the weights under the layer's name scope on first use.
+    return this.apply([x, segmentIds], mask ? { mask } : {}) as tf.Tensor;
   }
 
   /** Zero state [convState (batch, convDim, dConv−1), ssmState (batch, nHeads, headDim, dState)]. */
@@ -195,7 +211,11 @@ export class Mamba2 extends tfl.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {
-    return inputShape;
+    return Array.isArray(inputShape[0]) ? (inputShape[0] as tfl.Shape) : inputShape;
+  }
+
+  override computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return firstMask(mask) as tf.Tensor;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

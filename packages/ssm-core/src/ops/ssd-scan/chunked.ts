@@ -9,6 +9,11 @@ import type { SsdScanArgs, SsdScanResult } from './ssdScan';
  * Layout inside: heads go into the batch dims, (Bt, H, c, Q, ·) with c = ceil(L / Q) chunks.
  * L is zero-padded to c·Q; a padded step has dt = 0 (decay 1) and x·dt = 0, so it changes
  * neither y[:L] nor the final state.
+ *
+ * Segments (segmentIds): k_t = number of id changes up to t (k_0 = 0, the initial state's segment).
+ * Every decay factor exp(Σ a) that carries a state from a step with k = k_j to one with k = k_i is
+ * multiplied by the constant [k_i = k_j]: exact (no −inf, no large negative logs), so the gradients
+ * stay finite and equal the recurrence's.
  */
 export function ssdScanChunked(args: SsdScanArgs): tf.Tensor4D | SsdScanResult {
   return tf.tidy(() => {
@@ -40,13 +45,16 @@ export function ssdScanChunked(args: SsdScanArgs): tf.Tensor4D | SsdScanResult {
     const Acum = tf.cumsum(Ah, 3);
 
     // 1. Intra-chunk (diagonal blocks): Y = (C Bᵀ ⊙ Lmat) X, Lmat[i,j] = exp(a_{j+1} + .. + a_i), i ≥ j.
-    const Lmat = expSegsum(Ah, Q);
+    const seg = args.segmentIds ? segmentMasks(args.segmentIds, Bt, L, Lp, c, Q) : null;
+    let Lmat = expSegsum(Ah, Q);
+    if (seg) Lmat = tf.mul(Lmat, seg.intra);
     const scores = tf.mul(tf.matMul(Ch, Bh, false, true), Lmat);
     const Ydiag = tf.matMul(scores, Xh); // (Bt,H,c,Q,P)
 
     // 2. Per-chunk states from zero: S_c = Σ_s B_s exp(Acum_last − Acum_s) X_s, kept as (N, P).
     const AcumLast = tf.slice(Acum, [0, 0, 0, Q - 1], [Bt, H, c, 1]); // (Bt,H,c,1)
-    const decayStates = tf.exp(tf.sub(AcumLast, Acum)); // exponents ≤ 0 (a ≤ 0)
+    let decayStates = tf.exp(tf.sub(AcumLast, Acum)); // exponents ≤ 0 (a ≤ 0)
+    if (seg) decayStates = tf.mul(decayStates, seg.toChunkEnd);
     const states = tf.matMul(tf.mul(Bh, tf.expandDims(decayStates, 4)), Xh, true, false); // (Bt,H,c,N,P)
 
     // 3. Across chunks: S_c ← exp(Σ a over chunk c)·S_{c−1} + S_c, as one (c+1)² decay matmul.
@@ -55,12 +63,15 @@ export function ssdScanChunked(args: SsdScanArgs): tf.Tensor4D | SsdScanResult {
       : tf.zeros([Bt, H, N, P]);
     const allStates = tf.concat([tf.reshape(init, [Bt, H, 1, N * P]), tf.reshape(states, [Bt, H, c, N * P])], 2);
     const chunkSums = tf.pad(tf.reshape(AcumLast, [Bt, H, c]), [[0, 0], [0, 0], [1, 0]]); // (Bt,H,c+1)
-    const decayChunk = expSegsum(chunkSums, c + 1); // (Bt,H,c+1,c+1)
+    let decayChunk = expSegsum(chunkSums, c + 1); // (Bt,H,c+1,c+1)
+    if (seg) decayChunk = tf.mul(decayChunk, seg.across);
     const newStates = tf.matMul(decayChunk, allStates); // (Bt,H,c+1,N·P): state after chunk z−1
     const prevStates = tf.reshape(tf.slice(newStates, [0, 0, 0, 0], [Bt, H, c, N * P]), [Bt, H, c, N, P]);
 
     // 4. Off-diagonal: the state entering the chunk, decayed to each position and read by C.
-    const Yoff = tf.mul(tf.matMul(Ch, prevStates), tf.expandDims(tf.exp(Acum), 4)); // (Bt,H,c,Q,P)
+    let decayIn = tf.exp(Acum);
+    if (seg) decayIn = tf.mul(decayIn, seg.fromChunkStart);
+    const Yoff = tf.mul(tf.matMul(Ch, prevStates), tf.expandDims(decayIn, 4)); // (Bt,H,c,Q,P)
 
     const Ychunks = tf.add(Ydiag, Yoff);
     let y: tf.Tensor = tf.reshape(tf.transpose(Ychunks, [0, 2, 3, 1, 4]), [Bt, Lp, H, P]);
@@ -76,6 +87,34 @@ export function ssdScanChunked(args: SsdScanArgs): tf.Tensor4D | SsdScanResult {
     const lastState = tf.transpose(tf.reshape(last, [Bt, H, N, P]), [0, 1, 3, 2]) as tf.Tensor4D;
     return { y: y4, lastState };
   });
+}
+
+/**
+ * Constant 0/1 masks (broadcast over heads) for segment resets; k = cumulative count of id
+ * changes, padded steps repeat the last k. intra (Bt,1,c,Q,Q): [k_i = k_j] within a chunk;
+ * toChunkEnd (Bt,1,c,Q): [k_s = k at the chunk's end]; across (Bt,1,c+1,c+1): between chunk-end
+ * states, index 0 being the initial state (k = 0); fromChunkStart (Bt,1,c,Q): [k_i = k of the
+ * state entering the chunk].
+ */
+function segmentMasks(segmentIds: tf.Tensor2D, Bt: number, L: number, Lp: number, c: number, Q: number) {
+  const same = (a: tf.Tensor, b: tf.Tensor) => tf.cast(tf.equal(a, b), 'float32');
+  let changes = tf.zeros([Bt, 1]);
+  if (L > 1) {
+    const prev = tf.slice(segmentIds, [0, 0], [Bt, L - 1]);
+    const next = tf.slice(segmentIds, [0, 1], [Bt, L - 1]);
+    changes = tf.concat([changes, tf.cast(tf.notEqual(next, prev), 'float32')], 1);
+  }
+  if (Lp > L) changes = tf.pad(changes, [[0, 0], [0, Lp - L]]);
+  const k = tf.reshape(tf.cumsum(changes, 1), [Bt, 1, c, Q]);
+  const kEnd = tf.slice(k, [0, 0, 0, Q - 1], [Bt, 1, c, 1]); // (Bt,1,c,1)
+  const kStates = tf.concat([tf.zeros([Bt, 1, 1]), tf.reshape(kEnd, [Bt, 1, c])], 2); // (Bt,1,c+1)
+  const kEnter = tf.reshape(tf.slice(kStates, [0, 0, 0], [Bt, 1, c]), [Bt, 1, c, 1]);
+  return {
+    intra: same(tf.expandDims(k, 4), tf.expandDims(k, 3)),
+    toChunkEnd: same(k, kEnd),
+    across: same(tf.expandDims(kStates, 3), tf.expandDims(kStates, 2)),
+    fromChunkStart: same(k, kEnter),
+  };
 }
 
 /**

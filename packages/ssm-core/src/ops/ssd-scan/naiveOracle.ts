@@ -13,6 +13,7 @@ export interface NaiveSsdInputs {
   dtBias?: Float32Array;
   softplus?: boolean;
   init?: Float32Array; // (Bt, H, P, N)
+  seg?: Int32Array; // (Bt, L): the state restarts from 0 where the id changes
 }
 
 export function naiveSsdScan(
@@ -31,6 +32,8 @@ export function naiveSsdScan(
       for (let t = 0; t < L; t++) {
         let d = inp.dt[(b * L + t) * H + h] + (inp.dtBias ? inp.dtBias[h] : 0);
         if (inp.softplus) d = Math.log1p(Math.exp(d));
+        const reset = inp.seg != null && t > 0 && inp.seg[b * L + t] !== inp.seg[b * L + t - 1];
+        if (reset) S.fill(0);
         const decay = Math.exp(d * inp.A[h]);
         const bc = ((b * L + t) * G + g) * N;
         for (let p = 0; p < P; p++) {

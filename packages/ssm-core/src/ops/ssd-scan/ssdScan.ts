@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, Tensor1D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 import { hasFusedKernel } from '../../kernels/dispatch';
 import { registerFusedKernels } from '../../kernels/registerAll';
 import { assertDtype, assertInt, assertRank, assertShape, assertTensor, fmtShape } from '../../util/validate';
@@ -28,8 +28,10 @@ export interface SsdScanArgs {
   dtSoftplus?: boolean;
   /** Q for the chunked (reference) path, default 64; any L, the last chunk may be partial */
   chunkSize?: number;
-  /** (Bt, H, P, N) */
+  /** (Bt, H, P, N) state before the first step (of the first segment) */
   initialState?: Tensor4D;
+  /** (Bt, L) int32: the state resets to 0 wherever the id changes between t−1 and t (packed sequences) */
+  segmentIds?: Tensor2D;
   /** then { y, lastState } with lastState (Bt, H, P, N) */
   returnLastState?: boolean;
 }
@@ -44,6 +46,7 @@ const OP = 'ssdScan';
 /**
  * Mamba-2's SSD scan. Per head h, with state S (P, N):
  *   S_t = exp(dt_t A_h) S_{t−1} + (dt_t x_t) ⊗ B_t,   y_t = S_t C_t (+ D x_t), then y_t *= silu(z_t).
+ * With segmentIds, S_{t−1} is taken as 0 wherever segmentIds[b, t] ≠ segmentIds[b, t−1].
  * Runs the fused recurrent kernel on cpu/wasm and the chunked matmul form (chunked.ts) elsewhere;
  * both are differentiable with respect to every tensor argument.
  */
@@ -60,11 +63,12 @@ export function ssdScan(args: SsdScanArgs): Tensor4D | SsdScanResult {
     hasZ: args.z != null,
     hasDtBias: args.dtBias != null,
     hasInit: args.initialState != null,
+    hasSeg: args.segmentIds != null,
     dtSoftplus: args.dtSoftplus === true,
     returnLastState: args.returnLastState === true,
   };
   const inputs: Tensor[] = [args.x, args.dt, args.A, args.B, args.C];
-  for (const t of [args.D, args.z, args.dtBias, args.initialState]) if (t) inputs.push(t);
+  for (const t of [args.D, args.z, args.dtBias, args.initialState, args.segmentIds]) if (t) inputs.push(t);
   // An array of inputs (not a name map) so the gradient can save all of them (saveAllInputs).
   const out = tf.engine().runKernel(SSD_SCAN_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs);
   if (!attrs.returnLastState) return (Array.isArray(out) ? out[0] : out) as Tensor4D;
@@ -113,6 +117,11 @@ export function validateSsdScanArgs(args: SsdScanArgs): void {
     assertTensor(OP, 'initialState', args.initialState);
     assertDtype(OP, 'initialState', args.initialState, 'float32');
     assertShape(OP, 'initialState', args.initialState, [Bt, H, P, N], ['Bt', 'H', 'P', 'N']);
+  }
+  if (args.segmentIds != null) {
+    assertTensor(OP, 'segmentIds', args.segmentIds);
+    assertDtype(OP, 'segmentIds', args.segmentIds, 'int32');
+    assertShape(OP, 'segmentIds', args.segmentIds, [Bt, L], ['Bt', 'L']);
   }
   for (const flag of ['dtSoftplus', 'returnLastState'] as const) {
     const v = args[flag];

@@ -18,6 +18,8 @@ export interface SsdCase {
   init?: boolean;
   last?: boolean;
   chunkSize?: number;
+  /** segment lengths (sum L) for batch row 0; row b uses them rotated by b; ids alternate 5, 2, 5, … */
+  segments?: number[];
 }
 
 export const SSD_CASES: SsdCase[] = [
@@ -33,6 +35,21 @@ export const SSD_CASES: SsdCase[] = [
   // L = 300: the fused backward's checkpoint interval is 18, so 17 chunks, the last partial.
   { name: 'L=300, many checkpoints, init + last', Bt: 1, L: 300, H: 2, P: 4, G: 1, N: 4, init: true, last: true, chunkSize: 64 },
 ];
+
+/** The (Bt, L) int32 segment ids of a case (rows differ; an id may recur after a change). */
+export function segmentIdsFor(c: SsdCase): Int32Array | undefined {
+  if (!c.segments) return undefined;
+  const ids = new Int32Array(c.Bt * c.L);
+  for (let b = 0; b < c.Bt; b++) {
+    const lens = c.segments.map((_, i, a) => a[(i + b) % a.length]);
+    let t = 0;
+    lens.forEach((len, s) => {
+      for (let k = 0; k < len; k++) ids[b * c.L + t++] = s % 2 === 0 ? 5 : 2;
+    });
+    if (t !== c.L) throw new Error(`segmentIdsFor: segments of ${c.name} sum to ${t}, expected L=${c.L}`);
+  }
+  return ids;
+}
 
 /** Tensor arguments of a case in a fixed order (the order tf.grads sees them). */
 export function makeInputs(c: SsdCase, seed = 1): { names: string[]; tensors: tf.Tensor[] } {
@@ -56,8 +73,10 @@ export function makeInputs(c: SsdCase, seed = 1): { names: string[]; tensors: tf
   return { names, tensors };
 }
 
-export function toArgs(c: SsdCase, names: string[], xs: tf.Tensor[]): SsdScanArgs {
+/** Passing `seg` (segment ids, not differentiated) adds it as segmentIds. */
+export function toArgs(c: SsdCase, names: string[], xs: tf.Tensor[], seg?: tf.Tensor2D): SsdScanArgs {
   const args: Record<string, unknown> = {};
+  if (seg) args.segmentIds = seg;
   names.forEach((n, i) => (args[n] = xs[i]));
   if (c.softplus) args.dtSoftplus = true;
   if (c.last) args.returnLastState = true;

@@ -6,7 +6,7 @@ import { expectClose } from '../../testing/compare';
 import { selectiveScan } from '../selective-scan/selectiveScan';
 import type { SelectiveScanArgs, SelectiveScanResult } from '../selective-scan/types';
 import { ssdScan, SsdScanArgs } from './ssdScan';
-import { SsdCase, makeInputs, projectedLoss, toArgs } from './ssdTestCases';
+import { SsdCase, makeInputs, projectedLoss, segmentIdsFor, toArgs } from './ssdTestCases';
 
 const ATOL = 2e-4;
 const RTOL = 2e-3;
@@ -29,6 +29,7 @@ function viaSelectiveScan(a: SsdScanArgs): tf.Tensor4D | { y: tf.Tensor4D; lastS
     C: tf.transpose(a.C, [0, 2, 3, 1]),
     deltaSoftplus: a.dtSoftplus,
     returnLastState: a.returnLastState,
+    segmentIds: a.segmentIds,
   };
   if (a.D) args.D = a.D.rank === 1 ? perChannel(a.D) : (tf.reshape(a.D, [H * P]) as tf.Tensor1D);
   if (a.z) args.z = toChannels(a.z);
@@ -46,17 +47,23 @@ describe.each(TEST_BACKENDS)('ssdScan equals selectiveScan with a per-head A on 
     { name: 'all options', Bt: 2, L: 19, H: 4, P: 3, G: 2, N: 5, D: 'HP', z: true, dtBias: true, softplus: true, init: true, last: true },
     { name: 'D (H), G=1, L=1', Bt: 1, L: 1, H: 2, P: 4, G: 1, N: 1, D: 'H', last: true },
     { name: 'plain', Bt: 1, L: 33, H: 3, P: 2, G: 3, N: 8 },
+    {
+      name: 'segments, all options', Bt: 2, L: 19, H: 4, P: 3, G: 2, N: 5, D: 'H', z: true, dtBias: true, softplus: true, init: true, last: true,
+      chunkSize: 4, segments: [4, 1, 9, 5],
+    },
   ];
   it.each(cases.map((c) => [c.name, c] as const))('%s: forward and every gradient', (_n, c) => {
     const { names, tensors } = makeInputs(c, 31);
+    const ids = segmentIdsFor(c);
+    const seg = ids ? tf.tensor2d(ids, [c.Bt, c.L], 'int32') : undefined;
     tf.tidy(() => {
-      const lossSsd = (...xs: tf.Tensor[]) => projectedLoss(c, ssdScan(toArgs(c, names, xs)));
-      const lossSel = (...xs: tf.Tensor[]) => projectedLoss(c, viaSelectiveScan(toArgs(c, names, xs)));
+      const lossSsd = (...xs: tf.Tensor[]) => projectedLoss(c, ssdScan(toArgs(c, names, xs, seg)));
+      const lossSel = (...xs: tf.Tensor[]) => projectedLoss(c, viaSelectiveScan(toArgs(c, names, xs, seg)));
       expectClose(lossSsd(...tensors), lossSel(...tensors), ATOL, RTOL, 'projected output');
       const gS = tf.grads(lossSsd)(tensors);
       const gR = tf.grads(lossSel)(tensors);
       names.forEach((n, i) => expectClose(gS[i], gR[i], ATOL, RTOL, `d${n} ssdScan vs selectiveScan`));
     });
-    tf.dispose(tensors);
+    tf.dispose([...tensors, ...(seg ? [seg] : [])]);
   });
 });

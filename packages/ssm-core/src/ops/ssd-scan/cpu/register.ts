@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { HOST_BACKENDS, makeF32Output, readF32 } from '../../../kernels/hostIO';
+import { HOST_BACKENDS, makeF32Output, readF32, readI32 } from '../../../kernels/hostIO';
 import { registerGradientOnce, registerKernelOnce } from '../../../kernels/dispatch';
 import { SSD_SCAN_GRAD_KERNEL, SSD_SCAN_KERNEL, SsdScanAttrs } from '../kernelNames';
 import { SsdDims, SsdHostInputs, ssdBackwardHost, ssdForwardHost } from './ssdScanHost';
@@ -28,6 +28,7 @@ function readInputs(backend: KernelBackend, list: TensorInfo[], attrs: SsdScanAt
   if (attrs.hasZ) inp.z = copy(list[k++]);
   if (attrs.hasDtBias) inp.dtBias = copy(list[k++]);
   if (attrs.hasInit) inp.init = copy(list[k++]);
+  if (attrs.hasSeg) inp.seg = readI32(backend, list[k++]).slice();
   return { inp, dims: { Bt, L, H, P, G, N }, next: k };
 }
 
@@ -72,6 +73,7 @@ export function registerSsdScanKernels(): void {
         if (a.hasZ) outs.push(g.dz as Float32Array);
         if (a.hasDtBias) outs.push(g.dDtBias as Float32Array);
         if (a.hasInit) outs.push(g.dInit as Float32Array);
+        // segmentIds (int32, last input) get no gradient kernel output: the gradFunc gives zeros.
         return outs.map((v, i) => output(backend, shapeOf(i), v));
       },
     },
@@ -91,7 +93,7 @@ export function registerSsdScanKernels(): void {
         hasDLast: dLast != null,
       }) as tf.Tensor[];
       const map: Record<string, () => tf.Tensor> = {};
-      saved.forEach((_, i) => (map[String(i)] = () => grads[i]));
+      saved.forEach((t, i) => (map[String(i)] = i < grads.length ? () => grads[i] : () => tf.zerosLike(t)));
       return map;
     },
   });

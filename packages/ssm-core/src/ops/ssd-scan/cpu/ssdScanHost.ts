@@ -26,6 +26,7 @@ export interface SsdHostInputs {
   z?: Float32Array; // (Bt, L, H, P)
   dtBias?: Float32Array; // (H)
   init?: Float32Array; // (Bt, H, P, N)
+  seg?: Int32Array; // (Bt, L) segment ids
   softplus: boolean;
 }
 
@@ -59,6 +60,19 @@ function effectiveDt(inp: SsdHostInputs, d: SsdDims): Float32Array {
     out[i] = inp.softplus ? softplus(v) : v;
   }
   return out;
+}
+
+/**
+ * (Bt, L): 1 where the state carries over from t−1, 0 where it resets (the segment id changes).
+ * The kernel multiplies the step's decay by it, forward and backward. (Same rule as
+ * selective-scan's scanHost resetMask, forward scan order only.)
+ */
+export function carryMask(seg: Int32Array, Bt: number, L: number): Float32Array {
+  const mask = new Float32Array(Bt * L).fill(1);
+  for (let b = 0; b < Bt; b++) {
+    for (let t = 1; t < L; t++) if (seg[b * L + t] !== seg[b * L + t - 1]) mask[b * L + t] = 0;
+  }
+  return mask;
 }
 
 /** (rows, P) -> (rows, P4), zero padded. */
@@ -127,10 +141,11 @@ export function ssdForwardHost(inp: SsdHostInputs, d: SsdDims, wantLast: boolean
     const pD = inp.D ? arena.put(expandD(inp.D, inp.dPerChannel, d, P4)) : 0;
     const pz = inp.z ? arena.put(padP(inp.z, d.P, P4)) : 0;
     const pInit = inp.init ? arena.put(stateToKernel(inp.init, d, P4)) : 0;
+    const pMask = inp.seg ? arena.put(carryMask(inp.seg, d.Bt, d.L)) : 0;
     const py = arena.alloc(rowsX * P4);
     const pLast = wantLast ? arena.alloc(stateLen) : 0;
     const pS = arena.alloc(d.N * P4);
-    arena.exports.ssdForward(px, pdt, pA, pB, pC, pD, pz, pInit, py, pLast, pS, d.Bt, d.L, d.H, P4, d.G, d.N);
+    arena.exports.ssdForward(px, pdt, pA, pB, pC, pD, pz, pInit, pMask, py, pLast, pS, d.Bt, d.L, d.H, P4, d.G, d.N);
     const y = unpadP(arena.f32(py, rowsX * P4), d.P, P4);
     const last = wantLast ? stateFromKernel(arena.f32(pLast, stateLen), d, P4) : undefined;
     return { y, last };
@@ -160,6 +175,7 @@ export function ssdBackwardHost(inp: SsdHostInputs, d: SsdDims, dy: Float32Array
     const pD = inp.D ? arena.put(expandD(inp.D, inp.dPerChannel, d, P4)) : 0;
     const pz = inp.z ? arena.put(padP(inp.z, d.P, P4)) : 0;
     const pInit = inp.init ? arena.put(stateToKernel(inp.init, d, P4)) : 0;
+    const pMask = inp.seg ? arena.put(carryMask(inp.seg, d.Bt, d.L)) : 0;
     const pdy = arena.put(padP(dy, d.P, P4));
     const pdLast = dLast ? arena.put(stateToKernel(dLast, d, P4)) : 0;
     const pdx = arena.alloc(rowsX * P4);
@@ -175,7 +191,7 @@ export function ssdBackwardHost(inp: SsdHostInputs, d: SsdDims, dy: Float32Array
     const pBuf = arena.alloc(K * d.N * P4);
     const pTmp = arena.alloc(3 * P4);
     arena.exports.ssdBackward(
-      px, pdt, pA, pB, pC, pD, pz, pInit, pdy, pdLast,
+      px, pdt, pA, pB, pC, pD, pz, pInit, pMask, pdy, pdLast,
       pdx, pddt, pdA, pdB, pdC, pdD, pdz, pdInit,
       pG, pCkpt, pBuf, pTmp, d.Bt, d.L, d.H, P4, d.G, d.N, K,
     );

@@ -5,11 +5,20 @@
 // Layouts (f32, byte pointers, 0 = absent):
 //   x, z, y, dy, dx, dz: (Bt, L, H, P4)   dt, ddt: (Bt, L, H)   A, dA: (H)
 //   B, C, dB, dC: (Bt, L, G, N)           D, dD: (H, P4)        init, last, dlast, dinit: (Bt, H, N, P4)
-// dt is the effective step (softplus/bias already applied by the host).
+//   mask: (Bt, L) 1 = carry the state from t−1, 0 = reset (segment boundary); 0 pointer = all ones
+// dt is the effective step (softplus/bias already applied by the host). A reset is the decay
+// multiplied by 0, so the backward needs no special case: G stops there and da is 0.
+
 import { expv, hsum } from '../../../../assembly/simd_math';
 
 @inline function exp1(v: f32): f32 {
   return f32x4.extract_lane(expv(f32x4.splat(v)), 0);
+}
+
+/** The decay exp(dt·A) of step t, times the carry mask when there is one. */
+@inline function decayAt(mask: usize, b: i32, L: i32, t: i32, dtv: f32, Ah: f32): f32 {
+  const a = exp1(dtv * Ah);
+  return mask != 0 ? a * load<f32>(mask + (<usize>(b * L + t) << 2)) : a;
 }
 
 /** silu(z) = z·σ(z) for 4 lanes. */
@@ -20,7 +29,7 @@ import { expv, hsum } from '../../../../assembly/simd_math';
 
 /** Forward: y = (S_t C_t + D x) · silu(z); last state (optional). */
 export function ssdForward(
-  x: usize, dt: usize, A: usize, B: usize, C: usize, D: usize, z: usize, init: usize,
+  x: usize, dt: usize, A: usize, B: usize, C: usize, D: usize, z: usize, init: usize, mask: usize,
   y: usize, last: usize, S: usize,
   Bt: i32, L: i32, H: i32, P4: i32, G: i32, N: i32,
 ): void {
@@ -44,7 +53,7 @@ export function ssdForward(
       const dp = D + (<usize>(h * P4) << 2);
       for (let t = 0; t < L; t++) {
         const dtv = load<f32>(dtp);
-        const a = f32x4.splat(exp1(dtv * Ah));
+        const a = f32x4.splat(decayAt(mask, b, L, t, dtv, Ah));
         const dtS = f32x4.splat(dtv);
         for (let v = 0; v < V; v++) {
           const off = <usize>v << 4;
@@ -94,7 +103,7 @@ export function ssdForward(
  * dB, dC, dA, dD are accumulated (zero them first); the others are written.
  */
 export function ssdBackward(
-  x: usize, dt: usize, A: usize, B: usize, C: usize, D: usize, z: usize, init: usize,
+  x: usize, dt: usize, A: usize, B: usize, C: usize, D: usize, z: usize, init: usize, mask: usize,
   dy: usize, dlast: usize,
   dx: usize, ddt: usize, dA: usize, dB: usize, dC: usize, dD: usize, dz: usize, dinit: usize,
   Gs: usize, ckpt: usize, buf: usize, tmp: usize,
@@ -127,7 +136,7 @@ export function ssdBackward(
         let src = ckpt + <usize>c * stateBytes;
         for (let t = c * K; t < (c + 1) * K; t++) {
           const dtv = load<f32>(dt + headDt + (<usize>(t * H) << 2));
-          stepState(dst, src, x + headX + <usize>t * rowX, B + headB + <usize>t * rowB, dtv, exp1(dtv * Ah), V, N, P4);
+          stepState(dst, src, x + headX + <usize>t * rowX, B + headB + <usize>t * rowB, dtv, decayAt(mask, b, L, t, dtv, Ah), V, N, P4);
           src = dst;
         }
       }
@@ -142,7 +151,7 @@ export function ssdBackward(
         for (let t = t0; t < t1; t++) {
           const cur = buf + <usize>(t - t0) * stateBytes;
           const dtv = load<f32>(dt + headDt + (<usize>(t * H) << 2));
-          stepState(cur, prev, x + headX + <usize>t * rowX, B + headB + <usize>t * rowB, dtv, exp1(dtv * Ah), V, N, P4);
+          stepState(cur, prev, x + headX + <usize>t * rowX, B + headB + <usize>t * rowB, dtv, decayAt(mask, b, L, t, dtv, Ah), V, N, P4);
           prev = cur;
         }
         for (let t = t1 - 1; t >= t0; t--) {
@@ -156,7 +165,7 @@ export function ssdBackward(
           const bp = B + headB + <usize>t * rowB;
           const cp = C + headB + <usize>t * rowB;
           const dtv = load<f32>(dt + headDt + (<usize>(t * H) << 2));
-          const a = exp1(dtv * Ah);
+          const a = decayAt(mask, b, L, t, dtv, Ah);
           const av = f32x4.splat(a);
           const dtS = f32x4.splat(dtv);
           let daV = f32x4.splat(0);
