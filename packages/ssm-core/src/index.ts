@@ -26,3 +26,4 @@ export * from './layers/lti';
 export * from './layers/mamba';
 export * from './layers/mamba2';
 export * from './layers/mamba-mixer';
+export * from './models';
