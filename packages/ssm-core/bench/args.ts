@@ -16,6 +16,7 @@ export interface BenchOptions {
 
 const USAGE = `usage: bench [--json] [--backend cpu|wasm|all] [--quick] [--op <name>] [--impl fused|reference]
              [--runs N] [--budget SECONDS]
+       bench --tasks [...]  (train the synthetic tasks instead; see bench --tasks --help)
   default: fused kernels on wasm and cpu, reference twins on wasm; 7 runs after 1 warm-up.
   --quick: wasm only (unless --backend), 3 runs, no L >= 16384 cases, 12 s budget per measurement.`;
 

@@ -7,6 +7,7 @@ import { BenchOptions, parseArgs } from './args';
 import { ALL_CASES, EXTRA_CASES } from './cases';
 import { jsonLine, speedups, tableHeader, tableRow } from './report';
 import { runCase } from './runner';
+import { runTasks } from './tasks';
 import { BenchCase, BenchResult, Impl } from './types';
 
 /** The (case, impl, backend) runs selected by the options, grouped by backend (one switch each). */
@@ -34,6 +35,8 @@ function plan(o: BenchOptions): { backend: string; c: BenchCase; impl: Impl }[] 
 }
 
 async function main(): Promise<void> {
+  // --tasks: train the synthetic tasks (bench/tasks) instead of timing the kernels.
+  if (process.argv.includes('--tasks')) return runTasks(process.argv.slice(2));
   const o = parseArgs(process.argv.slice(2));
   const runs = plan(o);
   const started = performance.now();
