@@ -27,3 +27,4 @@ export * from './layers/mamba';
 export * from './layers/mamba2';
 export * from './layers/mamba-mixer';
 export * from './models';
+export * from './tasks';

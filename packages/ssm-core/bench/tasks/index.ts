@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../src/backend/initBackend';
+import { parseTaskArgs, type TaskOptions } from './args';
+import { trainTask, type TrainSettings } from './train';
+
+export { parseTaskArgs, TASK_USAGE } from './args';
+
+interface Row { task: string; model: string; seq_len: number; accuracy: number; train_seconds: number }
+
+function settingsFor(o: TaskOptions, task: TrainSettings['task'], mixer: TrainSettings['mixer']): TrainSettings {
+  return {
+    task, mixer, dModel: o.dModel, nLayers: o.nLayers, dState: o.dState, seqLen: o.seqLen, batch: o.batch,
+    lr: o.lr, ssmLr: Math.min(o.lr, 1e-3), weightDecay: 0.1, warmupSteps: 50, maxSteps: o.maxSteps, minutes: o.minutes,
+    evalLens: task === 'induction-heads' ? o.inductionEvalLens : [o.seqLen],
+    evalBatches: 4, evalBatch: 16, seed: o.seed, logEvery: 25,
+  };
+}
+
+/** `bench --tasks`: trains and evaluates each (task, model); prints a table or JSON lines. */
+export async function runTasks(argv: string[]): Promise<void> {
+  const o = parseTaskArgs(argv);
+  await initBackend({ backend: o.backend });
+  if (!o.json) {
+    console.log(`statespace synthetic tasks on ${tf.getBackend()}: ${o.nLayers} layers, dModel ${o.dModel}, batch ${o.batch}, `
+      + `train L ${o.seqLen}, lr ${o.lr}, budget ${o.minutes} min / ${o.maxSteps} steps each`);
+    console.log('task               model  seq_len  accuracy  train_s  steps  params  loss(first→last)');
+  }
+  const rows: Row[] = [];
+  for (const task of o.tasks) {
+    for (const mixer of o.mixers) {
+      const r = trainTask(settingsFor(o, task, mixer), `${task}/${mixer}`);
+      for (const { seqLen, accuracy } of r.accuracy) {
+        const row: Row = { task, model: mixer, seq_len: seqLen, accuracy, train_seconds: Number(r.trainSeconds.toFixed(1)) };
+        rows.push(row);
+        if (o.json) console.log(JSON.stringify(row));
+        else {
+          console.log(`${task.padEnd(18)} ${mixer.padEnd(6)} ${String(seqLen).padStart(7)}  ${(100 * accuracy).toFixed(1).padStart(7)}%  `
+            + `${r.trainSeconds.toFixed(0).padStart(7)}  ${String(r.steps).padStart(5)}  ${String(r.params).padStart(6)}  `
+            + `${r.firstLoss.toFixed(3)}→${r.finalLoss.toFixed(3)}`);
+        }
+      }
+      if (r.tensorsAtEnd !== r.tensorsAfterFirstStep) {
+        process.stderr.write(`warning: ${task}/${mixer}: tensor count changed during training (${r.tensorsAfterFirstStep} → ${r.tensorsAtEnd})\n`);
+      }
+    }
+  }
+}
