@@ -4,6 +4,7 @@ import { TEST_BACKENDS, useBackend } from '../../testing/backends';
 import { expectClose, expectNoLeak, rand } from '../../testing/compare';
 import { H3 } from './h3';
 import { jsDiagKernel, maxAbs, weightsByName } from './testUtil';
+import { stepInChunks } from '../../testing/stepInChunks';
 
 /** H3 forward in float64 JS from the layer's weights. */
 function jsForward(layer: H3, x: tf.Tensor): tf.Tensor {
@@ -68,18 +69,9 @@ describe.each(TEST_BACKENDS)('H3 on %s', (backend) => {
     const x = rand([2, 9, 3], 42);
     const full = layer.apply(x) as tf.Tensor;
     const before = tf.memory().numTensors;
-    let state = layer.initialState(2);
-    const ys: tf.Tensor[] = [];
-    for (const [s, n] of [[0, 1], [1, 3], [4, 5]]) {
-      const chunk = tf.slice(x, [0, s, 0], [2, n, 3]);
-      const r = layer.step(state, chunk);
-      tf.dispose([chunk, ...state]);
-      state = r.state;
-      ys.push(r.y);
-    }
-    const y = tf.concat(ys, 1);
+    const y = stepInChunks(layer, x);
     expectClose(y, full, 1e-4, 1e-4, 'H3 step');
-    tf.dispose([y, ...ys, ...state]);
+    tf.dispose(y);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, full]);
     layer.dispose();

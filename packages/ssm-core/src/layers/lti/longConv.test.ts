@@ -4,6 +4,7 @@ import { TEST_BACKENDS, useBackend } from '../../testing/backends';
 import { expectClose, expectNoLeak, rand } from '../../testing/compare';
 import { LongConv } from './longConv';
 import { jsConvLayer, maxAbs, weightsByName } from './testUtil';
+import { stepInChunks } from '../../testing/stepInChunks';
 
 /** Layer forward in float64 JS from its weights: squash, causal conv of length Lk, D, GELU, GLU. */
 function jsForward(layer: LongConv, x: tf.Tensor): tf.Tensor {
@@ -64,19 +65,9 @@ describe.each(TEST_BACKENDS)('LongConv on %s', (backend) => {
     const layer = new LongConv({ kernelLength: 5, seed: 3, lambda: 0 });
     const x = rand([2, 10, 3], 33);
     const full = layer.apply(x) as tf.Tensor;
-    let state = layer.initialState(2);
-    expect(state[0].shape).toEqual([2, 4, 3]);
-    const ys: tf.Tensor[] = [];
-    for (const [s, n] of [[0, 1], [1, 3], [4, 6]]) {
-      const chunk = tf.slice(x, [0, s, 0], [2, n, 3]);
-      const r = layer.step(state, chunk);
-      tf.dispose([chunk, ...state]);
-      state = r.state;
-      ys.push(r.y);
-    }
-    const y = tf.concat(ys, 1);
+    const y = stepInChunks(layer, x, (state) => expect(state[0].shape).toEqual([2, 4, 3]));
     expectClose(y, full, 1e-4, 1e-4, 'LongConv step');
-    tf.dispose([x, full, y, ...ys, ...state]);
+    tf.dispose([x, full, y]);
     layer.dispose();
   });
 

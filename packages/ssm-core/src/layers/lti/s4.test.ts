@@ -8,6 +8,7 @@ import { complexSolve } from './eig';
 import { hippoLegS, projectC, ptdModes } from './ptd';
 import { S4 } from './s4';
 import { jsDiagKernel, maxAbs, weightsByName } from './testUtil';
+import { stepInChunks } from '../../testing/stepInChunks';
 
 type Mat = Float64Array;
 const matMul = (a: Mat, b: Mat, n: number, m = n): Mat => {
@@ -134,18 +135,9 @@ describe.each(TEST_BACKENDS)('S4 layer on %s', (backend) => {
     const layer = new S4({ dState: 8, seed: 6, disc: 'bilinear', ptdEps: 0.05 });
     const x = rand([2, 9, 3], 22);
     const full = layer.apply(x) as tf.Tensor;
-    let state = layer.initialState(2);
-    const ys: tf.Tensor[] = [];
-    for (const [s, n] of [[0, 1], [1, 3], [4, 5]]) {
-      const chunk = tf.slice(x, [0, s, 0], [2, n, 3]);
-      const r = layer.step(state, chunk);
-      tf.dispose([chunk, ...state]);
-      state = r.state;
-      ys.push(r.y);
-    }
-    const y = tf.concat(ys, 1);
+    const y = stepInChunks(layer, x);
     expectClose(y, full, 1e-4, 1e-4, 'S4 step');
-    tf.dispose([x, full, y, ...ys, ...state]);
+    tf.dispose([x, full, y]);
     layer.dispose();
   });
 });

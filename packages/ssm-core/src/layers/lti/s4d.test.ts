@@ -8,6 +8,7 @@ import { LongConv } from './longConv';
 import { S4 } from './s4';
 import { S4D } from './s4d';
 import { jsConvLayer, jsDiagKernel, maxAbs, weightsByName } from './testUtil';
+import { stepInChunks } from '../../testing/stepInChunks';
 
 const [B, L, H, N] = [2, 9, 3, 8];
 
@@ -87,18 +88,9 @@ describe.each(TEST_BACKENDS)('S4D on %s', (backend) => {
     const x = rand([B, T, H], 14);
     const full = layer.apply(x) as tf.Tensor;
     const before = tf.memory().numTensors;
-    let state = layer.initialState(B);
-    const ys: tf.Tensor[] = [];
-    for (const [s, n] of [[0, 1], [1, 3], [4, T - 4]]) {
-      const chunk = tf.slice(x, [0, s, 0], [B, n, H]);
-      const r = layer.step(state, chunk);
-      tf.dispose([chunk, ...state]);
-      state = r.state;
-      ys.push(r.y);
-    }
-    const y = tf.concat(ys, 1);
+    const y = stepInChunks(layer, x);
     expectClose(y, full, 1e-4, 1e-4, 'step vs forward');
-    tf.dispose([y, ...ys, ...state]);
+    tf.dispose(y);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, full]);
     layer.dispose();

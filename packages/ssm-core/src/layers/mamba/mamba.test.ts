@@ -10,6 +10,7 @@ import { AdamW, ssmParameterGroup } from '../../train/adamw';
 import { maxAbs } from '../lti/testUtil';
 import { Mamba } from './mamba';
 import { jsMamba, mixerWeights } from './testUtil';
+import { stepInChunks } from '../../testing/stepInChunks';
 
 const [B, H, N, W] = [2, 5, 4, 4];
 
@@ -56,19 +57,9 @@ describe.each(TEST_BACKENDS)('Mamba on %s', (backend) => {
     const x = rand([B, T, H], 14);
     const full = layer.apply(x) as tf.Tensor;
     const before = tf.memory().numTensors;
-    let state = layer.initialState(B);
-    expect(state.map((s) => s.shape)).toEqual([[B, 2 * H, W - 1], [B, 2 * H, N]]);
-    const ys: tf.Tensor[] = [];
-    for (const [s, n] of [[0, 1], [1, 3], [4, T - 4]]) {
-      const chunk = tf.slice(x, [0, s, 0], [B, n, H]);
-      const r = layer.step(state, chunk);
-      tf.dispose([chunk, ...state]);
-      state = r.state;
-      ys.push(r.y);
-    }
-    const y = tf.concat(ys, 1);
+    const y = stepInChunks(layer, x, (state) => expect(state.map((s) => s.shape)).toEqual([[B, 2 * H, W - 1], [B, 2 * H, N]]));
     expectClose(y, full, 1e-4, 1e-4, 'step vs forward');
-    tf.dispose([y, ...ys, ...state]);
+    tf.dispose(y);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, full]);
     layer.dispose();

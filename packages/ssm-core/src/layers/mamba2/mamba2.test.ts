@@ -5,6 +5,7 @@ import { expectClose, expectNoLeak, rand } from '../../testing/compare';
 import { maxAbs, weightsByName } from '../lti/testUtil';
 import { Mamba2, type Mamba2Args } from './mamba2';
 import { jsMixer } from './testUtil';
+import { stepInChunks } from '../../testing/stepInChunks';
 
 const [B, L, DM] = [2, 9, 4];
 /** dInner 8, headDim 4 → 2 heads; groups 2 exercises the grouped B/C and the grouped norm. */
@@ -57,19 +58,9 @@ describe.each(TEST_BACKENDS)('Mamba2 on %s', (backend) => {
     const x = rand([B, T, DM], 14);
     const full = layer.apply(x) as tf.Tensor;
     const before = tf.memory().numTensors;
-    let state = layer.initialState(B);
-    expect(state.map((s) => s.shape)).toEqual([[B, 8 + 2 * 2 * 3, 3], [B, 2, 4, 3]]);
-    const ys: tf.Tensor[] = [];
-    for (const [s, n] of [[0, 1], [1, 3], [4, T - 4]]) {
-      const chunk = tf.slice(x, [0, s, 0], [B, n, DM]);
-      const r = layer.step(state, chunk);
-      tf.dispose([chunk, ...state]);
-      state = r.state;
-      ys.push(r.y);
-    }
-    const y = tf.concat(ys, 1);
+    const y = stepInChunks(layer, x, (state) => expect(state.map((s) => s.shape)).toEqual([[B, 8 + 2 * 2 * 3, 3], [B, 2, 4, 3]]));
     expectClose(y, full, 1e-4, 1e-4, 'step vs forward');
-    tf.dispose([y, ...ys, ...state]);
+    tf.dispose(y);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, full]);
     layer.dispose();
