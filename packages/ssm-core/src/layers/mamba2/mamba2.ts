@@ -162,9 +162,7 @@ export class Mamba2 extends tfl.layers.Layer {
       const [x0, segmentIds] = splitInputs(inputs);
       const mask = firstMask(kwargs?.mask);
       const [batch, L] = checkInput(this.layerName, x0, this.builtDims().dModel);
-      const combined = combineSegments(this.layerName, batch, L, segmentIds, mask);
-      // combineSegments(ids, mask) comes back float32 (int32 × JS number upcasts): cast back.
-      const seg = combined && combined.dtype !== 'int32' ? (tf.cast(combined, 'int32') as tf.Tensor2D) : combined;
+      const seg = combineSegments(this.layerName, batch, L, segmentIds, mask);
       const m = mask == null ? null : tf.reshape(tf.cast(tf.notEqual(mask, 0), 'float32'), [batch, L, 1]);
       const { z, xBC, dt } = this.project(m ? tf.mul(x0, m) : x0);
       const xBCc = causalConv1d({
