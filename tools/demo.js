@@ -24,6 +24,46 @@ const DEMO_STEPS = [
       { cmd: 'node', args: ['dist-bench/bench/index.js', '--quick'] },
     ],
   },
+  {
+    title: 'time-series: S-Mamba and SpaceTime vs a linear peer on ETTh1 (--quick)',
+    cwd: 'packages/time-series',
+    commands: [
+      { cmd: 'npx', args: ['tsc', '-p', 'tsconfig.bench.json'] },
+      { cmd: 'node', args: ['dist-bench/bench/index.js', '--quick'] },
+    ],
+  },
+  {
+    title: 'vision: VMamba-micro on Fashion-MNIST (--quick)',
+    cwd: 'packages/vision',
+    commands: [
+      { cmd: 'npx', args: ['tsc', '-p', 'tsconfig.bench.json'] },
+      { cmd: 'node', args: ['dist-bench/bench/index.js', '--quick'] },
+    ],
+  },
+  {
+    title: 'audio: FSDD SSAMBA pretrain/fine-tune, LOSO, raw S4D (--quick)',
+    cwd: 'packages/audio',
+    commands: [
+      { cmd: 'npx', args: ['tsc', '-p', 'tsconfig.bench.json'] },
+      { cmd: 'node', args: ['dist-bench/bench/index.js', '--quick'] },
+    ],
+  },
+  {
+    title: 'point-cloud: PCM-tiny and PointNet on ModelNet10 (--quick)',
+    cwd: 'packages/point-cloud',
+    commands: [
+      { cmd: 'npx', args: ['tsc', '-p', 'tsconfig.bench.json'] },
+      { cmd: 'node', args: ['dist-bench/bench/index.js', '--quick', '--only', 'pcm-tiny', '--quiet'] },
+    ],
+  },
+  {
+    title: 'graph: GMN, Graph-Mamba and GCN on Cora, MUTAG and a heterophilic set (--quick)',
+    cwd: 'packages/graph',
+    commands: [
+      { cmd: 'npx', args: ['tsc', '-p', 'tsconfig.bench.json'] },
+      { cmd: 'node', args: ['dist-bench/bench/index.js', '--quick'] },
+    ],
+  },
 ];
 
 function runStep(step) {

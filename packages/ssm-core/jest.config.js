@@ -1,12 +1,2 @@
-/** @type {import('jest').Config} */
-module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/src'],
-  testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
-  testTimeout: 120000,
-  // Each test file gets a fresh tfjs engine; run files serially so timing-sensitive kernels
-  // and the 2 cores are not oversubscribed.
-  maxWorkers: 1,
-  reporters: ['default', '<rootDir>/../../tools/jest-summary-reporter.js'],
-};
+// SwiftShader (CPU Vulkan) for the WebGPU kernel tests: see jest.globalSetup.js.
+module.exports = require('../../tools/jest.base.js')({ globalSetup: '<rootDir>/jest.globalSetup.js' });

@@ -14,7 +14,7 @@ export interface BenchOptions {
   budgetS: number;
 }
 
-const USAGE = `usage: bench [--json] [--backend cpu|wasm|all] [--quick] [--op <name>] [--impl fused|reference]
+const USAGE = `usage: bench [--json] [--backend cpu|wasm|webgpu|all] [--quick] [--op <name>] [--impl fused|reference]
              [--runs N] [--budget SECONDS]
        bench --tasks [...]  (train the synthetic tasks instead; see bench --tasks --help)
   default: fused kernels on wasm and cpu, reference twins on wasm; 7 runs after 1 warm-up.
@@ -47,8 +47,8 @@ export function parseArgs(argv: string[]): BenchOptions {
       const v = value();
       backendGiven = true;
       if (v === 'all') { o.fusedBackends = ['wasm', 'cpu']; o.referenceBackends = ['wasm', 'cpu']; }
-      else if (v === 'cpu' || v === 'wasm') { o.fusedBackends = [v]; o.referenceBackends = [v]; }
-      else throw new Error(`bench: --backend expects cpu|wasm|all, got '${v}'\n${USAGE}`);
+      else if (v === 'cpu' || v === 'wasm' || v === 'webgpu') { o.fusedBackends = [v]; o.referenceBackends = [v]; }
+      else throw new Error(`bench: --backend expects cpu|wasm|webgpu|all, got '${v}'\n${USAGE}`);
     } else if (a === '--runs') {
       o.runs = Number(value());
       runsGiven = true;

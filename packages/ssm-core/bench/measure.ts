@@ -22,10 +22,23 @@ export function forwardBackward(fn: OpFn, inp: PreparedInputs, w: tf.Tensor): tf
   return tf.grads(op)(names.map((n) => inp.tensors[n]), w);
 }
 
-/** Wall time of one synchronous call in ms (cpu and wasm kernels finish before returning). */
-export function timeOnce(run: () => tf.Tensor | tf.Tensor[]): number {
+/**
+ * Wall time of one call in ms. cpu and wasm kernels finish before returning; webgpu only queues
+ * its work, so there we wait for the last output by reading back one element of it (the GPU runs
+ * submissions in order; the 4-byte read is part of the time).
+ */
+export async function timeOnce(run: () => tf.Tensor | tf.Tensor[]): Promise<number> {
   const t0 = performance.now();
   const out = run();
+  if (tf.getBackend() === 'webgpu') {
+    const list = Array.isArray(out) ? out : [out];
+    const last = list[list.length - 1];
+    if (last && last.size > 0) {
+      const one = tf.tidy(() => tf.slice(tf.reshape(last, [-1]), [0], [1]));
+      await one.data();
+      one.dispose();
+    }
+  }
   const ms = performance.now() - t0;
   tf.dispose(out);
   return ms;

@@ -20,13 +20,13 @@ function totalSeconds(fwdMs: number, fwdBwdMs: number, o: BenchOptions): number 
 }
 
 /** Estimates the full-size time from one fwd+bwd run at the case's probe shape (linear scaling). */
-function estimateSeconds(c: BenchCase, fn: OpFn, o: BenchOptions): number {
+async function estimateSeconds(c: BenchCase, fn: OpFn, o: BenchOptions): Promise<number> {
   if (!c.probe) return 0;
   const inp = c.prepare(c.probe.shape);
   const w = cotangent(fn, inp);
-  timeOnce(() => forwardBackward(fn, inp, w)); // warm-up: first calls compile and allocate
-  const fwdBwd = timeOnce(() => forwardBackward(fn, inp, w));
-  const fwd = timeOnce(() => forward(fn, inp));
+  await timeOnce(() => forwardBackward(fn, inp, w)); // warm-up: first calls compile and allocate
+  const fwdBwd = await timeOnce(() => forwardBackward(fn, inp, w));
+  const fwd = await timeOnce(() => forward(fn, inp));
   tf.dispose([w, ...Object.values(inp.tensors)]);
   return totalSeconds(fwd, fwdBwd, o) * c.probe.factor;
 }
@@ -55,7 +55,7 @@ export async function runCase(c: BenchCase, impl: Impl, backend: string, o: Benc
 }
 
 async function measure(c: BenchCase, fn: OpFn, impl: Impl, backend: string, o: BenchOptions): Promise<BenchResult> {
-  const est = estimateSeconds(c, fn, o);
+  const est = await estimateSeconds(c, fn, o);
   if (est > o.budgetS) {
     return skipped(c, impl, backend, `est. > ${o.budgetS} s (~${Math.round(est)} s from a smaller run)`);
   }
@@ -66,8 +66,8 @@ async function measure(c: BenchCase, fn: OpFn, impl: Impl, backend: string, o: B
     let fwdWarm = 0;
     let fwdBwdWarm = 0;
     for (let i = 0; i < o.warmup; i++) {
-      fwdWarm = timeOnce(() => forward(fn, inp));
-      fwdBwdWarm = timeOnce(() => forwardBackward(fn, inp, w));
+      fwdWarm = await timeOnce(() => forward(fn, inp));
+      fwdBwdWarm = await timeOnce(() => forwardBackward(fn, inp, w));
     }
     // Fewer runs when the requested number would not fit the budget, down to 5 (3 with --quick).
     const perRun = (fwdWarm + fwdBwdWarm) / 1000;
@@ -80,8 +80,8 @@ async function measure(c: BenchCase, fn: OpFn, impl: Impl, backend: string, o: B
     const fwd: number[] = [];
     const fwdBwd: number[] = [];
     for (let i = 0; i < runs; i++) {
-      fwd.push(timeOnce(() => forward(fn, inp)));
-      fwdBwd.push(timeOnce(() => forwardBackward(fn, inp, w)));
+      fwd.push(await timeOnce(() => forward(fn, inp)));
+      fwdBwd.push(await timeOnce(() => forwardBackward(fn, inp, w)));
     }
     const peak = await peakExtraBytes(() => forward(fn, inp));
     const peakFb = await peakExtraBytes(() => forwardBackward(fn, inp, w));

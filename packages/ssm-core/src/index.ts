@@ -22,9 +22,15 @@ export { causalConv1d, causalConv1dStep, initialConvState } from './ops/causal-c
 export type { CausalConv1dArgs, CausalConv1dStepArgs, CausalConv1dActivation } from './ops/causal-conv1d/causalConv1d';
 export { causalConv1dReference } from './ops/causal-conv1d/reference';
 export { CAUSAL_CONV1D_KERNEL, CAUSAL_CONV1D_GRAD_KERNEL } from './ops/causal-conv1d/kernelNames';
+export { linear, linearReference } from './ops/linear/linear';
 export * from './layers/lti';
 export * from './layers/mamba';
 export * from './layers/mamba2';
 export * from './layers/mamba-mixer';
 export * from './models';
 export * from './tasks';
+export * from './cli';
+export * from './data';
+export * from './eval';
+export * from './train/fit';
+export * from './plot';

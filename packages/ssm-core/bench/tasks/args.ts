@@ -15,23 +15,48 @@ export interface TaskOptions {
   dModel: number;
   nLayers: number;
   dState: number;
+  /** Training batch; 0 = the task's default (TASK_DEFAULTS). */
   batch: number;
   lr: number;
+  /** Learning rate of the SSM parameters (A_log, D, Δ bias; S4D's Δ, A, B, C). */
+  ssmLr: number;
+  warmupSteps: number;
+  /** Length curriculum (0 = the task's default, TASK_DEFAULTS): start training at this length and double it (up to seqLen) when the train accuracy EMA reaches growAcc. */
+  startLen: number;
+  growAcc: number;
+  /** Stop early once the train accuracy EMA at the final length reaches this (> 1 = never). */
+  stopAcc: number;
   seed: number;
 }
 
 export const TASK_USAGE = `usage: bench --tasks [--json] [--task selective-copying|induction-heads|all] [--model mamba|s4d|all]
              [--task-minutes M] [--task-steps N] [--task-len L] [--eval-lens 256,512,...] [--d-model D]
-             [--layers N] [--d-state N] [--batch B] [--lr LR] [--seed S] [--backend wasm|cpu]
+             [--layers N] [--d-state N] [--batch B] [--lr LR] [--ssm-lr LR] [--warmup N] [--seed S]
+             [--start-len L0] [--grow-acc A] [--stop-acc A] [--backend wasm|cpu]
   Trains Embedding → layers × Block(mixer) → RMSNorm → Dense on the Mamba paper's synthetic tasks
-  (AdamW, warmup-cosine, clip 1.0) for M minutes (default 10) or N steps per (task, model), then
-  reports token accuracy on fresh batches; induction heads at 256 … 4096.`;
+  (AdamW lr 1e-2, SSM parameters 1e-3, warmup 50 steps then a cosine over the time budget, clip 1.0)
+  for M minutes (default 10) or N steps per (task, model), then reports token accuracy on fresh
+  batches at --task-len (default 256); induction heads also at 512 … 4096.
+  Length curriculum: training starts at L0 and doubles (up to --task-len) whenever the train
+  accuracy EMA reaches --grow-acc (default 0.9). Defaults per task: selective copying batch 16,
+  L0 = 64; induction heads batch 32, no curriculum. --stop-acc ends training early once the train
+  accuracy EMA at --task-len reaches it.`;
+
+/**
+ * Per-task defaults. Selective Copying has 16 targets per sequence and starts its length curriculum
+ * at 64; Induction Heads has one target per sequence, so a larger batch, and trains at L from the start.
+ */
+export const TASK_DEFAULTS: Record<TaskName, { batch: number; startLen: (seqLen: number) => number }> = {
+  'selective-copying': { batch: 16, startLen: (L) => Math.min(64, L) },
+  'induction-heads': { batch: 32, startLen: (L) => L },
+};
 
 /** Parses the --tasks mode's arguments (the `--tasks` flag itself is accepted and ignored). */
 export function parseTaskArgs(argv: string[]): TaskOptions {
   const o: TaskOptions = {
     json: false, backend: 'wasm', tasks: [...TASKS], mixers: [...MIXERS], minutes: 10, maxSteps: 4000, seqLen: 256,
-    inductionEvalLens: [256, 512, 1024, 2048, 4096], dModel: 64, nLayers: 2, dState: 16, batch: 8, lr: 2e-3, seed: 1,
+    inductionEvalLens: [256, 512, 1024, 2048, 4096], dModel: 64, nLayers: 2, dState: 16, batch: 0, lr: 1e-2, ssmLr: 1e-3,
+    warmupSteps: 50, startLen: 0, growAcc: 0.9, stopAcc: 2, seed: 1,
   };
   const fail = (msg: string): never => { throw new Error(`bench --tasks: ${msg}\n${TASK_USAGE}`); };
   const num = (a: string, v: string, integer: boolean): number => {
@@ -67,10 +92,17 @@ export function parseTaskArgs(argv: string[]): TaskOptions {
     else if (a === '--d-state') o.dState = num(a, value(), true);
     else if (a === '--batch') o.batch = num(a, value(), true);
     else if (a === '--lr') o.lr = num(a, value(), false);
+    else if (a === '--ssm-lr') o.ssmLr = num(a, value(), false);
+    else if (a === '--warmup') o.warmupSteps = num(a, value(), true);
+    else if (a === '--start-len') o.startLen = num(a, value(), true);
+    else if (a === '--grow-acc') o.growAcc = num(a, value(), false);
+    else if (a === '--stop-acc') o.stopAcc = num(a, value(), false);
     else if (a === '--seed') o.seed = num(a, value(), true);
     else if (a === '--help' || a === '-h') throw new Error(TASK_USAGE);
     else fail(`unknown argument '${a}'`);
   }
   if (o.seqLen < 32) fail(`--task-len must be >= 32 (16 data tokens + 16 markers), got ${o.seqLen}`);
+  if (o.startLen > o.seqLen) o.startLen = o.seqLen;
+  if (o.startLen !== 0 && o.startLen < 32) fail(`--start-len must be >= 32, got ${o.startLen}`);
   return o;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/initBackend';
-import { parseTaskArgs, type TaskOptions } from './args';
+import { parseTaskArgs, TASK_DEFAULTS, type TaskOptions } from './args';
 import { trainTask, type TrainSettings } from './train';
 
 export { parseTaskArgs, TASK_USAGE } from './args';
@@ -9,8 +9,9 @@ interface Row { task: string; model: string; seq_len: number; accuracy: number; 
 
 function settingsFor(o: TaskOptions, task: TrainSettings['task'], mixer: TrainSettings['mixer']): TrainSettings {
   return {
-    task, mixer, dModel: o.dModel, nLayers: o.nLayers, dState: o.dState, seqLen: o.seqLen, batch: o.batch,
-    lr: o.lr, ssmLr: Math.min(o.lr, 1e-3), weightDecay: 0.1, warmupSteps: 50, maxSteps: o.maxSteps, minutes: o.minutes,
+    task, mixer, dModel: o.dModel, nLayers: o.nLayers, dState: o.dState, seqLen: o.seqLen, batch: o.batch || TASK_DEFAULTS[task].batch,
+    lr: o.lr, ssmLr: o.ssmLr, weightDecay: 0.1, warmupSteps: o.warmupSteps, maxSteps: o.maxSteps, minutes: o.minutes,
+    startLen: o.startLen || TASK_DEFAULTS[task].startLen(o.seqLen), growAcc: o.growAcc, stopAcc: o.stopAcc,
     evalLens: task === 'induction-heads' ? o.inductionEvalLens : [o.seqLen],
     evalBatches: 4, evalBatch: 16, seed: o.seed, logEvery: 25,
   };
@@ -21,8 +22,9 @@ export async function runTasks(argv: string[]): Promise<void> {
   const o = parseTaskArgs(argv);
   await initBackend({ backend: o.backend });
   if (!o.json) {
-    console.log(`statespace synthetic tasks on ${tf.getBackend()}: ${o.nLayers} layers, dModel ${o.dModel}, batch ${o.batch}, `
-      + `train L ${o.seqLen}, lr ${o.lr}, budget ${o.minutes} min / ${o.maxSteps} steps each`);
+    console.log(`statespace synthetic tasks on ${tf.getBackend()}: ${o.nLayers} layers, dModel ${o.dModel}, dState ${o.dState}, `
+      + `batch ${o.batch || 'per task'}, train L ${o.seqLen} (curriculum from ${o.startLen || 'per task'}), lr ${o.lr} (SSM ${o.ssmLr}), `
+      + `budget ${o.minutes} min / ${o.maxSteps} steps each`);
     console.log('task               model  seq_len  accuracy  train_s  steps  params  loss(first→last)');
   }
   const rows: Row[] = [];
@@ -39,6 +41,9 @@ export async function runTasks(argv: string[]): Promise<void> {
             + `${r.firstLoss.toFixed(3)}→${r.finalLoss.toFixed(3)}`);
         }
       }
+      const curriculum = r.lengths.map((l) => `L ${l.seqLen} from step ${l.step}`).join(', ');
+      process.stderr.write(`${task}/${mixer}: ${r.steps} steps (${curriculum}); train accuracy EMA at L ${o.seqLen} `
+        + `${r.reached97 ? `reached 97% at step ${r.reached97.step} (${r.reached97.seconds.toFixed(0)} s)` : 'never reached 97%'}\n`);
       if (r.tensorsAtEnd !== r.tensorsAfterFirstStep) {
         process.stderr.write(`warning: ${task}/${mixer}: tensor count changed during training (${r.tensorsAfterFirstStep} → ${r.tensorsAtEnd})\n`);
       }

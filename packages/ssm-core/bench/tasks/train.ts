@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, ssmParameterGroup } from '../../src/train/adamw';
 import { clipByGlobalNorm } from '../../src/train/clip';
-import { warmupCosine, type LrSchedule } from '../../src/train/schedule';
+import { warmupCosine } from '../../src/train/schedule';
 import { disposeBatch, generate, toTensors, vocabSizeOf, type TaskName } from './data';
 import { TaskModel, type MixerKind } from './model';
 
@@ -18,6 +18,11 @@ export interface TrainSettings {
   ssmLr: number;
   weightDecay: number;
   warmupSteps: number;
+  /** Length curriculum (see args.ts): first training length, and the train-accuracy EMA that doubles it. */
+  startLen: number;
+  growAcc: number;
+  /** Stop once the train accuracy EMA at seqLen reaches this (> 1: never). */
+  stopAcc: number;
   maxSteps: number;
   minutes: number;
   evalLens: number[];
@@ -36,6 +41,10 @@ export interface TrainResult {
   /** Accuracy at each eval length, in the order of evalLens. */
   accuracy: { seqLen: number; accuracy: number }[];
   params: number;
+  /** First step (and seconds) at which the train accuracy EMA at the final length reached 97 %; null if never. */
+  reached97: { step: number; seconds: number } | null;
+  /** Step at which training switched to each length of the curriculum. */
+  lengths: { seqLen: number; step: number }[];
   /** tf.memory().numTensors after the first step and at the end of training (flat = no leak). */
   tensorsAfterFirstStep: number;
   tensorsAtEnd: number;
@@ -60,26 +69,34 @@ export function evaluate(model: TaskModel, s: TrainSettings, seqLen: number): nu
   return right / total;
 }
 
-/** Trains one model on one task with AdamW + warmup-cosine + clipping(1.0) under a time and a step budget. */
+/**
+ * Trains one model on one task with AdamW + warmup-cosine + clipping(1.0) under a time and a step budget.
+ * The cosine follows the fraction of the time budget spent (step times change with the curriculum's length).
+ */
 export function trainTask(s: TrainSettings, label: string): TrainResult {
   const vocab = vocabSizeOf(s.task);
   const model = new TaskModel({ mixer: s.mixer, vocabSize: vocab, dModel: s.dModel, nLayers: s.nLayers, dState: s.dState, seed: s.seed });
-  // The cosine's length is re-estimated from the measured step time, so the decay ends with the time budget.
-  let schedule: LrSchedule = warmupCosine({ peakLr: 1, warmupSteps: s.warmupSteps, totalSteps: Math.max(s.maxSteps, s.warmupSteps + 1), minLr: 0.05 });
-  const scaled = (peak: number): LrSchedule => (t) => peak * schedule(t);
-  const opt = new AdamW({ lr: scaled(s.lr), weightDecay: s.weightDecay, groups: [ssmParameterGroup(scaled(s.ssmLr))] });
   const budgetMs = s.minutes * 60_000;
-  const tty = process.stderr.isTTY === true;
+  const cosine = warmupCosine({ peakLr: 1, warmupSteps: 0, totalSteps: 10_000, minLr: 0.05 });
   const start = performance.now();
+  let step = 0;
+  const factor = (): number => {
+    const frac = Math.max(step / s.maxSteps, (performance.now() - start) / budgetMs);
+    return Math.min(1, (step + 1) / Math.max(1, s.warmupSteps)) * cosine(Math.min(10_000, Math.round(10_000 * frac)));
+  };
+  const opt = new AdamW({ lr: () => s.lr * factor(), weightDecay: s.weightDecay, groups: [ssmParameterGroup(() => s.ssmLr * factor())] });
+  const tty = process.stderr.isTTY === true;
   let vars: tf.Variable[] = [];
   let firstLoss = NaN;
   let lossEma = NaN;
   let accEma = 0;
-  let step = 0;
-  let totalSteps = s.maxSteps;
   let tensorsAfterFirstStep = 0;
-  while (step < totalSteps && performance.now() - start < budgetMs) {
-    const b = toTensors(generate(s.task, s.batch, s.seqLen, s.seed + step));
+  let seqLen = Math.min(s.startLen, s.seqLen);
+  let sinceGrow = 0;
+  const lengths = [{ seqLen, step: 0 }];
+  let reached97: TrainResult['reached97'] = null;
+  while (step < s.maxSteps && performance.now() - start < budgetMs) {
+    const b = toTensors(generate(s.task, s.batch, seqLen, s.seed + step));
     if (step === 0) tf.tidy(() => { model.logitsAt(b.tokens, b.positions); });
     if (vars.length === 0) vars = model.variables();
     let correct = 0;
@@ -95,21 +112,24 @@ export function trainTask(s: TrainSettings, label: string): TrainResult {
     tf.dispose([value, ...Object.values(grads), ...Object.values(clipped.grads)]);
     disposeBatch(b);
     step++;
+    sinceGrow++;
     if (step === 1) { firstLoss = loss; tensorsAfterFirstStep = tf.memory().numTensors; }
     const acc = correct / b.labelValues.length;
     lossEma = Number.isNaN(lossEma) ? loss : 0.9 * lossEma + 0.1 * loss;
     accEma = step === 1 ? acc : 0.9 * accEma + 0.1 * acc;
     const elapsed = (performance.now() - start) / 1000;
-    const rate = step / elapsed;
-    if (step % 25 === 0) {
-      // Steps that fit in the time left, at the measured rate; the cosine is stretched to end there.
-      const fit = step + Math.floor(((budgetMs / 1000) - elapsed) * rate);
-      totalSteps = Math.max(step + 1, Math.min(s.maxSteps, fit));
-      schedule = warmupCosine({ peakLr: 1, warmupSteps: s.warmupSteps, totalSteps: Math.max(totalSteps, s.warmupSteps + 1), minLr: 0.05 });
+    if (seqLen === s.seqLen && reached97 == null && sinceGrow >= 10 && accEma >= 0.97) reached97 = { step, seconds: elapsed };
+    if (seqLen === s.seqLen && sinceGrow >= 10 && accEma >= s.stopAcc) break;
+    if (seqLen < s.seqLen && sinceGrow >= 10 && accEma >= s.growAcc) {
+      seqLen = Math.min(s.seqLen, 2 * seqLen);
+      lengths.push({ seqLen, step });
+      sinceGrow = 0;
+      process.stderr.write(`${tty ? '\n' : ''}${label}: train accuracy EMA ${(100 * accEma).toFixed(1)}% at step ${step}: training length -> ${seqLen}\n`);
     }
-    const eta = Math.min((totalSteps - step) / rate, budgetMs / 1000 - elapsed);
-    const line = `${label} step ${step}/${totalSteps} loss ${lossEma.toFixed(4)} acc ${(100 * accEma).toFixed(1)}% `
-      + `lr ${(s.lr * schedule(step)).toExponential(2)} ${rate.toFixed(2)} step/s ETA ${fmtTime(Math.max(0, eta))} tensors ${tf.memory().numTensors}`;
+    const rate = step / elapsed;
+    const eta = Math.min((s.maxSteps - step) / rate, budgetMs / 1000 - elapsed);
+    const line = `${label} L ${seqLen} step ${step} loss ${lossEma.toFixed(4)} acc ${(100 * accEma).toFixed(1)}% `
+      + `lr ${(s.lr * factor()).toExponential(2)} ${rate.toFixed(2)} step/s ETA ${fmtTime(Math.max(0, eta))} tensors ${tf.memory().numTensors}`;
     if (tty) process.stderr.write(`\r${line}\x1b[K`);
     else if (step % s.logEvery === 0 || step === 1) process.stderr.write(`${line}\n`);
   }
@@ -121,5 +141,5 @@ export function trainTask(s: TrainSettings, label: string): TrainResult {
   const params = model.parameterCount();
   model.dispose();
   opt.dispose();
-  return { steps: step, trainSeconds, firstLoss, finalLoss: lossEma, accuracy, params, tensorsAfterFirstStep, tensorsAtEnd };
+  return { steps: step, trainSeconds, firstLoss, finalLoss: lossEma, accuracy, params, tensorsAfterFirstStep, tensorsAtEnd, reached97, lengths };
 }

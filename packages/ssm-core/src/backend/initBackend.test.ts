@@ -8,7 +8,7 @@ describe('initBackend', () => {
     else process.env.STATESPACE_BACKEND = saved;
   });
 
-  it('picks tensorflow when importable, else wasm (tfjs-node cannot install here)', async () => {
+  it('picks tensorflow when importable, else webgpu on a real GPU, else wasm (neither here)', async () => {
     delete process.env.STATESPACE_BACKEND;
     const choice = await initBackend();
     let nodeInstalled = true;
@@ -20,7 +20,8 @@ describe('initBackend', () => {
     expect(choice.backend).toBe(nodeInstalled ? 'tensorflow' : 'wasm');
     expect(choice.reason).toBe('auto');
     expect(tf.getBackend()).toBe(choice.backend);
-    if (!nodeInstalled) expect(choice.skipped.map((s) => s.backend)).toEqual(['tensorflow']);
+    // webgpu is tried second; there is no GPU here, and SwiftShader is never chosen automatically.
+    if (!nodeInstalled) expect(choice.skipped.map((s) => s.backend)).toEqual(['tensorflow', 'webgpu']);
   });
 
   it('honours the option over STATESPACE_BACKEND', async () => {

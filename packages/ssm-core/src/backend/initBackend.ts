@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import './registerGradients';
 import { registerFusedKernels } from '../kernels/registerAll';
+import { startWebgpu } from './webgpu/startWebgpu';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgpu';
 
@@ -21,6 +22,9 @@ export interface BackendChoice {
   skipped: { backend: string; error: string }[];
 }
 
+/** Automatic choice, best first. */
+export const AUTO_ORDER = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+
 const NODE_BINDINGS = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
 
 /** Loads tfjs-node(-gpu) when installed: it registers the `tensorflow` backend. Never required. */
@@ -38,8 +42,10 @@ function tryLoadTensorflow(): string | undefined {
   return errors.join('; ');
 }
 
-async function trySet(name: string): Promise<string | undefined> {
+/** Starts backend `name`; `named`: chosen by the caller (webgpu may then run on SwiftShader). */
+async function trySet(name: string, named: boolean): Promise<string | undefined> {
   try {
+    if (name === 'webgpu') return await startWebgpu(named);
     if (name === 'tensorflow' && !tf.findBackendFactory('tensorflow')) {
       const err = tryLoadTensorflow();
       if (err !== undefined) return `not installed (${err})`;
@@ -56,7 +62,8 @@ async function trySet(name: string): Promise<string | undefined> {
 
 /**
  * Picks the TensorFlow.js backend: `tensorflow` (tfjs-node / tfjs-node-gpu) when importable,
- * else `wasm`, else `cpu`. `options.backend` or the `STATESPACE_BACKEND` variable overrides the
+ * else `webgpu` on a real GPU adapter (never on SwiftShader or another fallback/CPU adapter:
+ * that one only when named), else `wasm`, else `cpu`. `options.backend` or the `STATESPACE_BACKEND` variable overrides the
  * choice (and then failing to start it is an error). Registers statespace's fused kernels.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendChoice> {
@@ -64,16 +71,16 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const forced = options.backend ?? process.env.STATESPACE_BACKEND;
   const reason: BackendChoice['reason'] = options.backend ? 'option' : forced ? 'env' : 'auto';
   if (forced) {
-    const err = await trySet(forced);
+    const err = await trySet(forced, true);
     if (err !== undefined) {
       const src = reason === 'option' ? 'initBackend({ backend })' : 'STATESPACE_BACKEND';
-      throw new Error(`${src}: could not start backend '${forced}': ${err}. Available here: tensorflow (if installed), wasm, cpu.`);
+      throw new Error(`${src}: could not start backend '${forced}': ${err}. Backends: tensorflow (if tfjs-node(-gpu) is installed), webgpu (a WebGPU adapter), wasm, cpu.`);
     }
     return report({ backend: forced, reason, skipped: [] }, options);
   }
   const skipped: BackendChoice['skipped'] = [];
-  for (const name of ['tensorflow', 'wasm', 'cpu']) {
-    const err = await trySet(name);
+  for (const name of AUTO_ORDER) {
+    const err = await trySet(name, false);
     if (err === undefined) return report({ backend: name, reason, skipped }, options);
     skipped.push({ backend: name, error: err });
   }

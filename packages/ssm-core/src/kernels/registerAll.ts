@@ -3,6 +3,7 @@ import { registerSsdScanKernels } from '../ops/ssd-scan/cpu/register';
 import { registerFftConvKernels } from '../ops/fft-conv/cpu/register';
 import { registerCausalConv1dKernels } from '../ops/causal-conv1d/cpu/register';
 import { registerWasmExtraKernels } from './wasm-extra/register';
+import { registerWebgpuKernels } from './registerWebgpu';
 
 /**
  * Registers every fused kernel and gradient with tfjs. Idempotent; each op also calls it on
@@ -17,4 +18,5 @@ export function registerFusedKernels(): void {
   registerFftConvKernels();
   registerCausalConv1dKernels();
   registerWasmExtraKernels();
+  registerWebgpuKernels();
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { causalConv1d, causalConv1dStep } from '../../ops/causal-conv1d/causalConv1d';
+import { linear as linearOp } from '../../ops/linear/linear';
 import { selectiveScan } from '../../ops/selective-scan/selectiveScan';
 import { fmtShape } from '../../util/validate';
 import { addValueWeight, subRng } from '../lti/common';
@@ -10,11 +11,8 @@ import { aLogInit, dtBiasInit, innerDim, rankOf, uniform, type MambaConfig } fro
 /** Seed streams of one mixer; `base` separates the mixers of one layer (BiMamba's two directions). */
 const STREAM = { inProj: 0, conv: 1, convBias: 2, xProj: 3, dtProj: 4, dtBias: 5, outProj: 6 };
 
-/** (rows·cols) · W for x (..., rows) → (..., cols). */
-function linear(x: tf.Tensor, W: LayerVariable): tf.Tensor {
-  const [rows, cols] = W.shape as number[];
-  return tf.reshape(tf.matMul(tf.reshape(x, [-1, rows]), W.read()), [...x.shape.slice(0, -1), cols]);
-}
+/** x (..., rows) · W (rows, cols) → (..., cols); `linearOp`'s backward avoids wasm's slow transposed matmuls. */
+const linear = (x: tf.Tensor, W: LayerVariable): tf.Tensor => linearOp(x, W.read());
 const toChannels = (t: tf.Tensor) => tf.transpose(t, [0, 2, 1]) as tf.Tensor3D; // (b, L, C) ↔ (b, C, L)
 
 /**
@@ -59,10 +57,15 @@ export class MambaCore {
     return [x.shape[0] as number, x.shape[1] as number];
   }
 
-  /** in_proj → x, z as (b, dInner, L). */
+  /**
+   * in_proj → x, z as (b, dInner, L). Two matmuls with the kernel's column halves instead of one
+   * matmul and a split: slicing the (dModel, 2·dInner) kernel is cheap, splitting the (b, L, 2·dInner)
+   * activation (and concatenating its gradient) is not (tfjs-wasm's SplitV costs about half a matmul).
+   */
   private inProj(x: tf.Tensor): [tf.Tensor3D, tf.Tensor3D] {
-    const [xs, z] = tf.split(linear(x, this.w.in_proj_kernel), 2, 2);
-    return [toChannels(xs), toChannels(z)];
+    const W = this.w.in_proj_kernel.read();
+    const half = (from: number) => toChannels(linearOp(x, tf.slice(W, [0, from], [-1, this.dInner])));
+    return [half(0), half(this.dInner)];
   }
 
   /** Selective scan of the conv output xc (b, dInner, L) with gate z; returns (b, L, dModel) (and the last state). */

@@ -1,0 +1,15 @@
+export * from './graph';
+export * from './dataset';
+export { GraphDataError } from './textLines';
+export { loadPlanetoidJson, loadPlanetoidRaw } from './planetoid';
+export { readPickle, pyToNdarray, pyToCsr } from './pickle';
+export type { NdArray } from './pickle';
+export { parseNpy, readNpz } from './npy';
+export { loadHeterophilyNpz, loadGeomGcn } from './heterophily';
+export { loadTU } from './tu';
+export type { TuOptions } from './tu';
+export { loadLinqs } from './linqs';
+export { loadCsvGraph } from './csv';
+export type { CsvGraphOptions } from './csv';
+export { loadAnyDataset } from './loadAny';
+export type { AnyDataset } from './loadAny';

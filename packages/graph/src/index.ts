@@ -1,0 +1,13 @@
+export * from './data';
+export * from './ops';
+export { GraphConv, GraphDense, GraphGatedGCN, GraphSegmentPool, GraphSequence, GraphSparseDense } from './models/graphLayers';
+export { buildGraphModel } from './models/buildModel';
+export { resolveGraphConfig, inputNames, GRAPH_CONFIGS, MODEL_KINDS } from './models/config';
+export type { GraphModelConfig, GraphModelKind, GraphTask } from './models/config';
+export { buildBatch, buildGraphsBatch, withEncodings, inputsInOrder, disposeBatch } from './tasks/batch';
+export type { GraphBatch } from './tasks/batch';
+export { trainNodeClassifier } from './tasks/nodeTask';
+export type { NodeRunResult } from './tasks/nodeTask';
+export { crossValidateGraphs, trainGraphFold, prepareGraphs, evaluateGraphs } from './tasks/graphTask';
+export type { GraphFoldResult } from './tasks/graphTask';
+export type { TrainOptions } from './tasks/common';

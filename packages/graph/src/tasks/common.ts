@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { GraphModelConfig } from '../models/config';
+import { inputsInOrder, type GraphBatch } from './batch';
+
+export interface TrainOptions {
+  epochs: number;
+  lr?: number;
+  weightDecay?: number;
+  seed?: number;
+  patience?: number;
+  checkpointDir?: string;
+  resume?: boolean;
+  maxSeconds?: number;
+  progress?: boolean;
+}
+
+/** Logits of a batch; training=true applies dropout. */
+export function logits(model: tfl.LayersModel, c: GraphModelConfig, b: GraphBatch, training: boolean): tf.Tensor2D {
+  return model.apply(inputsInOrder(c, b, model), { training }) as tf.Tensor2D;
+}
+
+/** Mean softmax cross-entropy of rows `rows` (all rows when null) against integer labels. */
+export function crossEntropy(out: tf.Tensor2D, labels: Int32Array, rows: tf.Tensor1D | null, numClasses: number): tf.Scalar {
+  return tf.tidy(() => {
+    const sel = rows ? tf.gather(out, rows) : out;
+    const y = tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses);
+    return tf.losses.softmaxCrossEntropy(y, sel) as tf.Scalar;
+  });
+}
+
+export function accuracy(pred: ArrayLike<number>, labels: ArrayLike<number>, rows: ArrayLike<number>): number {
+  let ok = 0;
+  for (let i = 0; i < rows.length; i++) if (pred[rows[i]] === labels[rows[i]]) ok++;
+  return rows.length ? ok / rows.length : 0;
+}
+
+/** Average of softmax probabilities over several forward passes (Graph-Mamba's permutation averaging). */
+export function averagedProbabilities(model: tfl.LayersModel, c: GraphModelConfig, batches: GraphBatch[]): Float32Array {
+  return tf.tidy(() => {
+    const ps = batches.map((b) => tf.softmax(logits(model, c, b, false)));
+    return tf.div(tf.addN(ps), ps.length).dataSync() as Float32Array;
+  });
+}
+
+export function argmaxRows(p: Float32Array, numClasses: number): Int32Array {
+  const n = p.length / numClasses;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let k = 1; k < numClasses; k++) if (p[i * numClasses + k] > p[i * numClasses + best]) best = k;
+    out[i] = best;
+  }
+  return out;
+}

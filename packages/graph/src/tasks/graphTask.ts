@@ -1,0 +1,83 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { batchIndices, fit, mulberry32, stratifiedKFold, type Rng } from '@statespace/ssm-core';
+import type { GraphDataset, LabeledGraph } from '../data/dataset';
+import { buildGraphModel } from '../models/buildModel';
+import { resolveGraphConfig, type GraphModelConfig } from '../models/config';
+import { buildGraphsBatch, disposeBatch, withEncodings, type GraphBatch } from './batch';
+import { argmaxRows, averagedProbabilities, crossEntropy, logits, type TrainOptions } from './common';
+
+export interface GraphFoldResult {
+  fold: number;
+  testAccuracy: number;
+  trainSeconds: number;
+}
+
+interface Prepared { graphs: LabeledGraph[]; config: GraphModelConfig }
+
+export function prepareGraphs(ds: GraphDataset, model: GraphModelConfig['model'], configName: string, overrides: Partial<GraphModelConfig>, seed: number): Prepared {
+  const probe = resolveGraphConfig(configName, { model, task: 'graph', numFeatures: ds.numFeatures, numClasses: ds.numClasses }, overrides);
+  const config = resolveGraphConfig(configName, { model, task: 'graph', numFeatures: ds.numFeatures + probe.lapPE + probe.rwse, numClasses: ds.numClasses }, { ...overrides, seed });
+  const graphs = ds.graphs.map((g) => ({ ...g, features: withEncodings(g.graph, g.features, ds.numFeatures, config.lapPE, config.rwse) }));
+  return { graphs, config };
+}
+
+function makeBatch(p: Prepared, idx: ArrayLike<number>, rng: Rng, noisy: boolean): GraphBatch {
+  return buildGraphsBatch(p.config, Array.from(idx, (i) => p.graphs[i]), rng, noisy);
+}
+
+/** Accuracy of `model` on graphs `idx` (Graph-Mamba: averaged over noisy degree orders). */
+export function evaluateGraphs(model: tfl.LayersModel, p: Prepared, idx: Int32Array, batch = 128): number {
+  let ok = 0;
+  for (let s = 0; s < idx.length; s += batch) {
+    const part = idx.subarray(s, s + batch);
+    const reps = p.config.model === 'graph-mamba' ? p.config.evalPermutations : 1;
+    const batches = Array.from({ length: reps }, (_, k) => makeBatch(p, part, mulberry32(20_000 + k), p.config.model === 'graph-mamba'));
+    const pred = argmaxRows(averagedProbabilities(model, p.config, batches), p.config.numClasses);
+    batches.forEach((b) => disposeBatch(b));
+    part.forEach((g, i) => (ok += pred[i] === p.graphs[g].label ? 1 : 0));
+  }
+  return ok / idx.length;
+}
+
+/** Trains one fold (fixed epochs, no test peeking) and returns its test accuracy. */
+export async function trainGraphFold(p: Prepared, train: Int32Array, test: Int32Array, fold: number, o: TrainOptions & { batchSize?: number }): Promise<GraphFoldResult & { model: tfl.LayersModel }> {
+  const net = buildGraphModel(p.config);
+  const bs = o.batchSize ?? 32;
+  const labelsOf = (idx: ArrayLike<number>): Int32Array => Int32Array.from(idx, (i) => p.graphs[i].label);
+  const result = await fit<{ b: GraphBatch; y: Int32Array }>({
+    model: net,
+    lr: o.lr ?? 0.005,
+    weightDecay: o.weightDecay ?? 1e-2,
+    epochs: o.epochs,
+    batchesPerEpoch: Math.ceil(train.length / bs),
+    seed: (o.seed ?? 0) * 100 + fold,
+    trainBatches: (_e, rng) => batchIndices(train.length, bs, rng).map((ix) => {
+      const idx = Array.from(ix, (k) => train[k]);
+      return { b: makeBatch(p, idx, rng, true), y: labelsOf(idx) };
+    }),
+    loss: (m, { b, y }, training) => crossEntropy(logits(m, p.config, b, training), y, null, p.config.numClasses),
+    disposeBatch: ({ b }) => disposeBatch(b),
+    checkpointDir: o.checkpointDir,
+    resume: o.resume,
+    maxSeconds: o.maxSeconds,
+    progress: o.progress ?? false,
+    extraState: { config: p.config, fold },
+  });
+  return { fold, testAccuracy: evaluateGraphs(net, p, test), trainSeconds: result.trainSeconds, model: net };
+}
+
+/** 10-fold (or k-fold) stratified cross-validation with a fixed seed. */
+export async function crossValidateGraphs(ds: GraphDataset, model: GraphModelConfig['model'], configName: string, overrides: Partial<GraphModelConfig>,
+  o: TrainOptions & { folds?: number; batchSize?: number; onFold?: (r: GraphFoldResult) => void }): Promise<GraphFoldResult[]> {
+  const p = prepareGraphs(ds, model, configName, overrides, o.seed ?? 0);
+  const folds = stratifiedKFold(ds.graphs.map((g) => g.label), o.folds ?? 10, o.seed ?? 0);
+  const out: GraphFoldResult[] = [];
+  for (let k = 0; k < folds.length; k++) {
+    const r = await trainGraphFold(p, folds[k].train, folds[k].test, k, { ...o, checkpointDir: o.checkpointDir ? `${o.checkpointDir}/fold${k}` : undefined });
+    r.model.dispose();
+    const res = { fold: r.fold, testAccuracy: r.testAccuracy, trainSeconds: r.trainSeconds };
+    o.onFold?.(res);
+    out.push(res);
+  }
+  return out;
+}

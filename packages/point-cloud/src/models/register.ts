@@ -1,0 +1,3 @@
+// Importing this module registers every point-cloud layer with tf.serialization (needed before loading a model).
+import './pointLayers';
+import './orderedMamba';

@@ -1,0 +1,2 @@
+export { shuffledIndices, batchIndices, stratifiedKFold } from './indices';
+export { resolveDataDir, findRepoRoot } from './resolveDataDir';

@@ -1,0 +1,3 @@
+export { confusionMatrix, classificationReport, topKAccuracy, argmaxRows } from './classification';
+export type { ClassReport } from './classification';
+export { meanAndStd, regressionMetrics } from './regression';

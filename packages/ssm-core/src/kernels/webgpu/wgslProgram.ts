@@ -1,0 +1,60 @@
+import type { DataType, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+
+/**
+ * A compute shader for tfjs-backend-webgpu's program runner (runWebGPUProgram). One thread per
+ * index in [0, threads): `body` is WGSL that defines `fn main(index : i32)`; it reads the inputs
+ * (bound as `array<f32>` / `array<i32>` under `variableNames`), writes `result[...]`, and reads
+ * the integer uniforms as `uniforms.<name>`. Constants baked into the WGSL go into `key`
+ * (the pipeline cache key). tfjs allows one output per program and, by default, 8 storage
+ * buffers: at most 7 inputs.
+ */
+export interface WgslSpec {
+  name: string;
+  key: string;
+  outputShape: number[];
+  inputs: TensorInfo[];
+  variableNames: string[];
+  threads: number;
+  uniforms?: Record<string, number>;
+  body: string;
+  dtype?: DataType;
+  workgroupSize?: number;
+}
+
+type WebgpuBackendLike = KernelBackend & {
+  runWebGPUProgram(program: unknown, inputs: TensorInfo[], dtype: DataType, uniforms?: { type: string; data: number[] }[]): TensorInfo;
+  disposeData(dataId: object, force?: boolean): boolean;
+};
+
+export function runWgsl(backend: KernelBackend, spec: WgslSpec): TensorInfo {
+  const wg = spec.workgroupSize ?? 64;
+  if (spec.inputs.length > 7) throw new Error(`${spec.name}: ${spec.inputs.length} inputs, WebGPU binds at most 7 (+ the output)`);
+  const names = Object.keys(spec.uniforms ?? {});
+  const program = {
+    variableNames: spec.variableNames,
+    outputShape: spec.outputShape,
+    shaderKey: `statespace_${spec.name}_${spec.key}`,
+    dispatchLayout: { x: spec.outputShape.map((_, i) => i) },
+    dispatch: [Math.max(1, Math.ceil(spec.threads / wg)), 1, 1],
+    workgroupSize: [wg, 1, 1],
+    size: false,
+    uniforms: ['threads : i32,', ...names.map((n) => `${n} : i32,`)].join(' '),
+    getUserCode: () => spec.body,
+  };
+  const data = [spec.threads, ...names.map((n) => (spec.uniforms as Record<string, number>)[n] as number)];
+  return (backend as WebgpuBackendLike).runWebGPUProgram(program, spec.inputs, spec.dtype ?? 'float32', data.map((v) => ({ type: 'int32', data: [v] })));
+}
+
+/** Frees intermediate outputs of runWgsl. */
+export function disposeInfos(backend: KernelBackend, infos: (TensorInfo | null | undefined)[]): void {
+  for (const t of infos) if (t) (backend as WebgpuBackendLike).disposeData(t.dataId);
+}
+
+/** Returns early from main() for the padding threads of the last workgroup. */
+export const GUARD = 'if (index >= uniforms.threads) { return; }';
+
+/** WGSL helpers shared by the kernels. */
+export const WGSL_MATH = `
+fn softplusF(x : f32) -> f32 { if (x > 20.0) { return x; } return log(1.0 + exp(x)); }
+fn sigmoidF(x : f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }
+`;

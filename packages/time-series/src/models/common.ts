@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { mulberry32 } from '@statespace/ssm-core';
+
+type LayerVariable = tfl.LayerVariable;
+type AddWeight = (name: string, shape: number[], dtype: 'float32', init: ReturnType<typeof tfl.initializers.zeros>, regularizer?: unknown, trainable?: boolean) => LayerVariable;
+
+/** Adds a weight holding exact initial values (seeded draws), optionally frozen. */
+export function addValueWeight(layer: tfl.layers.Layer, name: string, shape: number[], values: ArrayLike<number>, trainable = true): LayerVariable {
+  const w = (layer as unknown as { addWeight: AddWeight }).addWeight(name, shape, 'float32', tfl.initializers.zeros(), undefined, trainable);
+  const t = tf.tensor(Float32Array.from(values), shape, 'float32');
+  w.write(t);
+  t.dispose();
+  return w;
+}
+
+/** Seeded standard normal draws (Box–Muller on mulberry32). */
+export function gaussians(n: number, seed: number, scale = 1): Float32Array {
+  const rng = mulberry32(seed >>> 0);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = scale * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+  return out;
+}
+
+export function checkPosInt(model: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${model}: option '${name}' expects an integer >= 1, received ${String(v)}`);
+  return v;
+}
+
+export function checkRate(model: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new Error(`${model}: option '${name}' expects a number in [0, 1), received ${String(v)}`);
+  return v;
+}
+
+/** The single input tensor of a layer call. */
+export function one(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  return Array.isArray(inputs) ? inputs[0] : inputs;
+}
+
+/** Resolves a named preset plus overrides; unknown preset or option names are errors. */
+export function resolvePreset<C extends object>(model: string, presets: Record<string, C>, preset: string, overrides: Partial<C> = {}): C {
+  const base = presets[preset];
+  if (!base) throw new Error(`${model}: unknown config '${preset}'; known: ${Object.keys(presets).join(', ')}`);
+  for (const k of Object.keys(overrides)) {
+    if (!(k in base)) throw new Error(`${model}: unknown option '${k}'; known: ${Object.keys(base).join(', ')}`);
+  }
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return { ...base, ...defined };
+}

@@ -1,0 +1,68 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { layerNorm } from './layerNorm';
+import { checkPosInt, checkRate, resolvePreset } from './common';
+import { TsClosedLoopSSM, TsCompanionSSM, TsPreprocessKernels } from './companionLayers';
+import { outputHead, TsInstanceNorm } from './instanceNorm';
+import type { ForecastShape } from './shape';
+
+/**
+ * SpaceTime (ALGORITHMS §2.1): frozen preprocessing kernels → linear embedding → encoder blocks (first a shift
+ * SSM, then companion SSMs; each pre-norm residual SSM sublayer + MLP sublayer) → closed-loop companion decoder
+ * that forecasts the whole horizon in one pass → linear output. Instance normalization of the window is our
+ * recipe choice (as for S-Mamba), switchable.
+ */
+export interface SpaceTimeConfig {
+  dModel: number;
+  encoderLayers: number;
+  nKernels: number; // kernels per SSM, each repeated over dModel / nKernels channels ("heads")
+  kernelDim: number; // d: companion matrices are d × d
+  dFF: number;
+  dropout: number;
+  diffOrders: number[];
+  maWindows: number[];
+  normalizeA: boolean;
+  useNorm: boolean;
+  seed: number;
+}
+
+export const SPACETIME_PRESETS: Record<string, SpaceTimeConfig> = {
+  // Paper defaults: encoder 3 blocks of width 128, 32 × 32 companion matrices, 4 heads; decoder 1 closed-loop block.
+  paper: { dModel: 128, encoderLayers: 3, nKernels: 4, kernelDim: 32, dFF: 256, dropout: 0.1, diffOrders: [1, 2], maWindows: [4, 24], normalizeA: true, useNorm: true, seed: 0 },
+  micro: { dModel: 16, encoderLayers: 1, nKernels: 2, kernelDim: 8, dFF: 16, dropout: 0, diffOrders: [1], maWindows: [4], normalizeA: true, useNorm: true, seed: 0 },
+};
+
+export function resolveSpaceTimeConfig(preset = 'paper', overrides: Partial<SpaceTimeConfig> = {}): SpaceTimeConfig {
+  const c = resolvePreset('SpaceTime', SPACETIME_PRESETS, preset, overrides);
+  for (const k of ['dModel', 'encoderLayers', 'nKernels', 'kernelDim', 'dFF'] as const) checkPosInt('SpaceTime', k, c[k]);
+  checkRate('SpaceTime', 'dropout', c.dropout);
+  if (c.dModel % c.nKernels !== 0) throw new Error(`SpaceTime: dModel ${c.dModel} must be a multiple of nKernels ${c.nKernels}`);
+  return c;
+}
+
+type T = tfl.SymbolicTensor;
+
+export function buildSpaceTime(shape: ForecastShape, preset = 'paper', overrides: Partial<SpaceTimeConfig> = {}): tfl.LayersModel {
+  const c = resolveSpaceTimeConfig(preset, overrides);
+  const { lookback: L, horizon: H, nInputs: V, targetChannels } = shape;
+  const x = tfl.input({ shape: [L, V], name: 'window' });
+  let h: T = c.useNorm ? (new TsInstanceNorm({ name: 'instance_norm' }).apply(x) as T) : x;
+  h = new TsPreprocessKernels({ diffOrders: c.diffOrders, maWindows: c.maWindows, name: 'preprocess' }).apply(h) as T;
+  h = tfl.layers.dense({ units: c.dModel, name: 'embed' }).apply(h) as T;
+  const ssm = { nKernels: c.nKernels, kernelDim: c.kernelDim, normalize: c.normalizeA };
+  for (let i = 0; i < c.encoderLayers; i++) {
+    let s = layerNorm(`enc${i}_norm1`).apply(h) as T;
+    s = new TsCompanionSSM({ ...ssm, kind: i === 0 ? 'shift' : 'companion', seed: c.seed + 11 * i + 1, name: `enc${i}_ssm` }).apply(s) as T;
+    s = tfl.layers.dense({ units: c.dModel, activation: 'gelu', name: `enc${i}_ssm_out` }).apply(s) as T;
+    if (c.dropout > 0) s = tfl.layers.dropout({ rate: c.dropout, name: `enc${i}_drop1` }).apply(s) as T;
+    h = tfl.layers.add({ name: `enc${i}_res1` }).apply([h, s]) as T;
+    let f = layerNorm(`enc${i}_norm2`).apply(h) as T;
+    f = tfl.layers.dense({ units: c.dFF, activation: 'gelu', name: `enc${i}_mlp1` }).apply(f) as T;
+    f = tfl.layers.dense({ units: c.dModel, name: `enc${i}_mlp2` }).apply(f) as T;
+    if (c.dropout > 0) f = tfl.layers.dropout({ rate: c.dropout, name: `enc${i}_drop2` }).apply(f) as T;
+    h = tfl.layers.add({ name: `enc${i}_res2` }).apply([h, f]) as T;
+  }
+  let d = layerNorm('dec_norm').apply(h) as T;
+  d = new TsClosedLoopSSM({ ...ssm, kind: 'companion', horizon: H, seed: c.seed + 101, name: 'dec_closed_loop' }).apply(d) as T;
+  const y = tfl.layers.dense({ units: V, name: 'project' }).apply(d) as T; // (H, V)
+  return tfl.model({ inputs: x, outputs: outputHead(y, x, c.useNorm, targetChannels), name: 'spacetime' });
+}

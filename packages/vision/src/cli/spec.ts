@@ -1,0 +1,64 @@
+import type { CliSpec, FlagSpec } from '@statespace/ssm-core';
+import { MODEL_NAMES } from '../models/configs';
+
+const DATA_FLAGS: Record<string, FlagSpec> = {
+  'skip-bad': { type: 'boolean', default: false, help: 'skip (and count) corrupt or unsupported images instead of failing' },
+  size: { type: 'integer', min: 8, help: "model input size in pixels (default: the model config's; images are resized/padded to it)" },
+  channels: { type: 'integer', min: 1, max: 3, help: "1 (greyscale) or 3 (RGB) (default: the model config's)" },
+  batch: { type: 'integer', min: 1, default: 64, help: 'batch size' },
+};
+
+export const BENCH_FLAGS: Record<string, FlagSpec> = {
+  quick: { type: 'boolean', default: false, help: 'a ~2-minute version (a few hundred steps) for the demo' },
+  data: { type: 'string', help: 'Fashion-MNIST folder (default $STATESPACE_DATA/fashion-mnist or ../shared/datasets/fashion-mnist)' },
+  test: { type: 'string', help: 'official test files (t10k-*) to report on instead of the held-out 10k' },
+  models: { type: 'list', default: ['vmamba-micro'], help: `models to train: ${MODEL_NAMES.join(', ')}, or 'all' for the scan comparison` },
+  'train-limit': { type: 'integer', min: 64, help: 'use only the first N training images' },
+  'val-limit': { type: 'integer', min: 1, help: 'evaluate on at most N held-out images' },
+  'epoch-images': { type: 'integer', min: 1, default: 10000, help: 'images per epoch (a fresh random subset each); validation + checkpoint after each' },
+  'max-minutes': { type: 'number', min: 0, default: 60, help: 'training time budget per model' },
+  epochs: { type: 'integer', min: 1, default: 30, help: 'training epochs (the time budget may stop earlier)' },
+  lr: { type: 'number', min: 0, default: 2e-3, help: 'peak learning rate' },
+  batch: { type: 'integer', min: 1, default: 64, help: 'batch size' },
+};
+
+export const VISION_CLI: CliSpec = {
+  name: 'statespace-vision',
+  commands: {
+    train: {
+      help: 'train a classifier on an IDX folder/file, an image folder root/<class>/*, or a CSV manifest',
+      flags: {
+        ...DATA_FLAGS,
+        train: { type: 'string', required: true, help: 'training data path' },
+        test: { type: 'string', help: 'test data path (reported instead of the validation split)' },
+        model: { type: 'string', default: 'vmamba-micro', choices: MODEL_NAMES, help: 'model name' },
+        epochs: { type: 'integer', min: 1, default: 10, help: 'training epochs' },
+        lr: { type: 'number', min: 0, default: 2e-3, help: 'peak learning rate' },
+        holdout: { type: 'integer', min: 1, help: 'validation images held out from the END of the training data (default 10%, 10,000 for a 60k set)' },
+        limit: { type: 'integer', min: 2, help: 'use only the first N training images' },
+        'epoch-images': { type: 'integer', min: 1, help: 'images per epoch, a fresh random subset each (default: all); validation and checkpoints follow each epoch' },
+        'val-limit': { type: 'integer', min: 1, help: 'validate on at most N images after each epoch (the final evaluation uses all)' },
+        'no-augment': { type: 'boolean', default: false, help: 'disable the random resized crop + horizontal flip' },
+        'drop-path': { type: 'number', min: 0, max: 0.99, help: 'stochastic depth of the last block' },
+      },
+    },
+    evaluate: {
+      help: 'top-1/top-5/per-class accuracy, confusion-matrix PNG and images/s of a checkpoint',
+      flags: {
+        ...DATA_FLAGS,
+        checkpoint: { type: 'string', required: true, help: 'a train --out folder, its checkpoints/ folder, or a checkpoint folder' },
+        test: { type: 'string', required: true, help: 'test data path' },
+        limit: { type: 'integer', min: 1, help: 'evaluate on at most N images' },
+      },
+    },
+    predict: {
+      help: 'classify image files',
+      positionals: '<image...>',
+      flags: {
+        checkpoint: { type: 'string', required: true, help: 'a train --out folder, its checkpoints/ folder, or a checkpoint folder' },
+        top: { type: 'integer', min: 1, default: 3, help: 'classes listed per image' },
+      },
+    },
+    bench: { help: 'the Fashion-MNIST benchmark (hold out the last 10k training images)', flags: BENCH_FLAGS },
+  },
+};

@@ -1,0 +1,85 @@
+import type { Rng } from '@statespace/ssm-core';
+
+/**
+ * Per-image transforms on float (h, w, c) row-major arrays. Written by hand because they run on
+ * decoded batches already in memory (sharp works on encoded files) and are a few lines each.
+ */
+
+/** Center pad (zeros) or center crop (h, w, c) to (H, W, c). */
+export function fitCenter(src: Float32Array, h: number, w: number, c: number, H: number, W: number): Float32Array {
+  if (h === H && w === W) return src;
+  const out = new Float32Array(H * W * c);
+  const dy = Math.floor((H - h) / 2);
+  const dx = Math.floor((W - w) / 2);
+  for (let y = 0; y < H; y++) {
+    const sy = y - dy;
+    if (sy < 0 || sy >= h) continue;
+    for (let x = 0; x < W; x++) {
+      const sx = x - dx;
+      if (sx < 0 || sx >= w) continue;
+      for (let k = 0; k < c; k++) out[(y * W + x) * c + k] = src[(sy * w + sx) * c + k];
+    }
+  }
+  return out;
+}
+
+/** Bilinear sample of the crop (y0, x0, ch, cw) of src (h, w, c) resized to (H, W). */
+function resizeCrop(src: Float32Array, h: number, w: number, c: number, y0: number, x0: number, ch: number, cw: number, H: number, W: number, flip: boolean): Float32Array {
+  const out = new Float32Array(H * W * c);
+  for (let y = 0; y < H; y++) {
+    const fy = Math.min(h - 1, Math.max(0, y0 + ((y + 0.5) * ch) / H - 0.5));
+    const iy = Math.floor(fy);
+    const ty = fy - iy;
+    const iy1 = Math.min(h - 1, iy + 1);
+    for (let x = 0; x < W; x++) {
+      const xx = flip ? W - 1 - x : x;
+      const fx = Math.min(w - 1, Math.max(0, x0 + ((xx + 0.5) * cw) / W - 0.5));
+      const ix = Math.floor(fx);
+      const tx = fx - ix;
+      const ix1 = Math.min(w - 1, ix + 1);
+      for (let k = 0; k < c; k++) {
+        const a = src[(iy * w + ix) * c + k] * (1 - tx) + src[(iy * w + ix1) * c + k] * tx;
+        const b = src[(iy1 * w + ix) * c + k] * (1 - tx) + src[(iy1 * w + ix1) * c + k] * tx;
+        out[(y * W + x) * c + k] = a * (1 - ty) + b * ty;
+      }
+    }
+  }
+  return out;
+}
+
+export interface AugmentOptions {
+  /** Random resized crop: area fraction range (default [0.6, 1]) and aspect range (default [3/4, 4/3]); null = off. */
+  crop?: { scale: [number, number]; ratio: [number, number] } | null;
+  /** Horizontal flip probability (default 0.5). */
+  flip?: number;
+}
+
+/** Random resized crop + horizontal flip of one image (h, w, c), output the same size. */
+export function augmentImage(src: Float32Array, h: number, w: number, c: number, rng: Rng, o: AugmentOptions = {}): Float32Array {
+  const crop = o.crop === undefined ? { scale: [0.6, 1] as [number, number], ratio: [3 / 4, 4 / 3] as [number, number] } : o.crop;
+  const flip = rng() < (o.flip ?? 0.5);
+  let [y0, x0, ch, cw] = [0, 0, h, w];
+  if (crop) {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const area = h * w * (crop.scale[0] + rng() * (crop.scale[1] - crop.scale[0]));
+      const logR = Math.log(crop.ratio[0]) + rng() * (Math.log(crop.ratio[1]) - Math.log(crop.ratio[0]));
+      const r = Math.exp(logR);
+      const cwT = Math.sqrt(area * r);
+      const chT = Math.sqrt(area / r);
+      if (cwT <= w && chT <= h) {
+        [ch, cw] = [chT, cwT];
+        y0 = rng() * (h - ch);
+        x0 = rng() * (w - cw);
+        break;
+      }
+    }
+  }
+  if (!crop && !flip) return src;
+  return resizeCrop(src, h, w, c, y0, x0, ch, cw, h, w, flip);
+}
+
+/** In place: (x − mean) / std per channel. */
+export function normalizeInPlace(x: Float32Array, c: number, mean: number[], std: number[]): void {
+  if (mean.length !== c || std.length !== c) throw new Error(`normalize: expected ${c} means and stds (one per channel), received ${mean.length} and ${std.length}`);
+  for (let i = 0; i < x.length; i++) x[i] = (x[i] - mean[i % c]) / std[i % c];
+}
