@@ -38,14 +38,16 @@ export async function runBenchmark(o: BenchOptions): Promise<object[]> {
     for (const model of models) {
       const accs: number[] = [];
       let secs = 0;
+      const epochsRun: number[] = [];
       for (let s = 0; s < runs; s++) {
         const r = await trainNodeClassifier(ds, ds.splits[s % ds.splits.length], model, 'tiny', {}, { epochs: ep, seed: s, patience: 50, maxSeconds: maxSeconds ? maxSeconds / runs : undefined });
         accs.push(r.testAccuracy);
         secs += r.trainSeconds;
+        epochsRun.push(r.fit.history.length);
         r.model.dispose();
       }
       const { mean, std } = accs.length > 1 ? meanAndStd(accs) : { mean: accs[0], std: 0 };
-      emit({ dataset: name, model, task: 'node', accuracy: mean, std, seeds_or_folds: accs.length, per_run: accs, train_seconds: secs, epochs: ep });
+      emit({ dataset: name, model, task: 'node', accuracy: mean, std, seeds_or_folds: accs.length, per_run: accs, train_seconds: secs, epochs: ep, epochs_run: epochsRun });
     }
   };
   if (only.includes('cora')) await node('cora', loadPlanetoidJson(path.join(data, 'planetoid/json/cora.gcn.json')), seeds, o.epochs ?? (o.quick ? 20 : 200));
