@@ -121,17 +121,36 @@ describe('fit', () => {
     model.dispose();
   });
 
+  it('the time limit ends an epoch early, which is validated and checkpointed; resume goes on with the next epoch', async () => {
+    const dir = tmp();
+    const model = makeModel(5);
+    const r = await fit(baseOptions(model, { checkpointDir: dir, maxSeconds: 0 }));
+    expect(r.stopReason).toBe('time');
+    expect(r.history).toHaveLength(1);
+    expect(r.history[0].batches).toBe(1);
+    expect(r.history[0].val).toBeDefined();
+    for (const which of ['best', 'last'] as const) {
+      const { model: loaded, state } = await loadCheckpoint(dir, which);
+      expect(state.epoch).toBe(1);
+      loaded.dispose();
+    }
+    const again = await fit(baseOptions(model, { checkpointDir: dir, resume: true }));
+    expect(again.resumedFrom).toBe(1);
+    expect(again.history.map((h) => h.batches)).toEqual([1, undefined, undefined, undefined]);
+    expect(again.stopReason).toBe('epochs');
+    model.dispose();
+  });
+
   it('an interrupted run resumes to the same weights, optimizer state and history as an uninterrupted one', async () => {
     const full = tmp();
     const a = makeModel(3);
     const ra = await fit(baseOptions(a, { checkpointDir: full, warmupSteps: 3 }));
 
-    // Interrupted by the time limit after epoch 1, then resumed in a "new process" (a model with other init).
+    // The process dies right after epoch 1's checkpoint, then resumes in a "new process" (a model with other init).
     const part = tmp();
     const b1 = makeModel(3);
-    const rb1 = await fit(baseOptions(b1, { checkpointDir: part, warmupSteps: 3, maxSeconds: 0 }));
-    expect(rb1.stopReason).toBe('time');
-    expect(rb1.history).toHaveLength(1);
+    const crash = () => { throw new Error('simulated crash'); };
+    await expect(fit(baseOptions(b1, { checkpointDir: part, warmupSteps: 3, onEpochEnd: crash }))).rejects.toThrow('simulated crash');
     b1.dispose();
     const b2 = makeModel(77);
     const rb = await fit(baseOptions(b2, { checkpointDir: part, warmupSteps: 3, resume: true }));

@@ -98,6 +98,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
       const bar = o.progress === false ? undefined : new ProgressBar({ total: o.batchesPerEpoch, label: `epoch ${epoch}/${o.epochs}` });
       let sum = 0;
       let count = 0;
+      let cutShort = false;
       for await (const batch of o.trainBatches(epoch, mulberry32(epochSeed(seed, epoch)))) {
         let lossValue: number;
         try {
@@ -110,11 +111,18 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
         count++;
         state.globalStep = (state.globalStep ?? 0) + 1;
         bar?.tick(1, { loss: sum / count });
+        // The time limit is checked after every batch, so a long epoch cannot overrun it: the epoch ends
+        // here and is validated and checkpointed like a full one (resume continues with the next epoch).
+        if (o.maxSeconds !== undefined && count < o.batchesPerEpoch && (Date.now() - sessionStart) / 1000 >= o.maxSeconds) {
+          cutShort = true;
+          break;
+        }
       }
       if (count === 0) throw new Error(`${OP}: trainBatches(${epoch}) yielded no batches`);
       const val = o.validate ? await o.validate(model) : undefined;
       const record: EpochRecord = { epoch, trainLoss: sum / count, seconds: 0, lr: lrOf(state.globalStep ?? 0) };
       if (val !== undefined) record.val = val;
+      if (cutShort) record.batches = count;
       const value = val !== undefined ? val[monitor.metric] : record.trainLoss;
       if (typeof value !== 'number' || Number.isNaN(value)) {
         throw new Error(`${OP}: monitored metric '${monitor.metric}' is ${String(value)} after epoch ${epoch}; validate() returned {${Object.keys(val ?? {}).join(', ')}}`);
@@ -139,7 +147,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
       bar?.done({ loss: record.trainLoss, ...Object.fromEntries(Object.entries(val ?? {}).map(([k, v]) => [`val_${k}`, v])) });
       o.onEpochEnd?.(record);
       if (o.patience !== undefined && (state.sinceImprove ?? 0) >= o.patience) stopReason = 'patience';
-      else if (o.maxSeconds !== undefined && (Date.now() - sessionStart) / 1000 >= o.maxSeconds && epoch < o.epochs) stopReason = 'time';
+      else if (cutShort || (o.maxSeconds !== undefined && (Date.now() - sessionStart) / 1000 >= o.maxSeconds && epoch < o.epochs)) stopReason = 'time';
     }
     return {
       history: state.history, bestEpoch: state.bestEpoch ?? 0, best: state.best, stoppedEarly: stopReason === 'patience',

@@ -14,6 +14,8 @@ export interface EpochRecord {
   seconds: number;
   /** Learning rate at the epoch's last update. */
   lr: number;
+  /** Batches trained when the time limit (maxSeconds) ended the epoch early; absent for a full epoch. */
+  batches?: number;
 }
 
 export interface FitOptions<B> {
@@ -50,7 +52,10 @@ export interface FitOptions<B> {
   resume?: boolean;
   /** Default 0; the saved seed wins on resume. */
   seed?: number;
-  /** Stop after the epoch during which this many seconds (of this session) have passed. */
+  /**
+   * Time limit in seconds (of this session), checked after every batch: when it passes, the current epoch
+   * ends early (validated and checkpointed as usual, its record's `batches` says how many ran) and fit stops.
+   */
   maxSeconds?: number;
   /** Caller data stored in state.json (scaler, class names, data config). */
   extraState?: object;
