@@ -12,13 +12,17 @@ export interface BenchOptions {
   warmup: number;
   /** Seconds a single (case, impl, backend) measurement may take before it is skipped. */
   budgetS: number;
+  /** Peak memory bandwidth in GB/s: adds bound_ms (bytes ÷ bandwidth) to ops with a byte model. */
+  peakGbps?: number;
 }
 
 const USAGE = `usage: bench [--json] [--backend cpu|wasm|webgpu|all] [--quick] [--op <name>] [--impl fused|reference]
-             [--runs N] [--budget SECONDS]
+             [--runs N] [--budget SECONDS] [--peak-gbps GB_PER_S]
        bench --tasks [...]  (train the synthetic tasks instead; see bench --tasks --help)
   default: fused kernels on wasm and cpu, reference twins on wasm; 7 runs after 1 warm-up.
-  --quick: wasm only (unless --backend), 3 runs, no L >= 16384 cases, 12 s budget per measurement.`;
+  --quick: wasm only (unless --backend), 3 runs, no L >= 16384 cases, 12 s budget per measurement.
+  --peak-gbps: the device's peak memory bandwidth (e.g. 3350 for an H100 SXM): selectiveScan and fftConv
+    lines then carry bound_ms / bound_fwd_bwd_ms = bytes / bandwidth (they always carry bytes).`;
 
 /** Parses the command line (after `--` when run through npm). Throws with usage on bad input. */
 export function parseArgs(argv: string[]): BenchOptions {
@@ -57,6 +61,10 @@ export function parseArgs(argv: string[]): BenchOptions {
       o.budgetS = Number(value());
       budgetGiven = true;
       if (!(o.budgetS > 0)) throw new Error(`bench: --budget expects a positive number of seconds\n${USAGE}`);
+    } else if (a === '--peak-gbps') {
+      const raw = value();
+      o.peakGbps = Number(raw);
+      if (!(o.peakGbps > 0) || !Number.isFinite(o.peakGbps)) throw new Error(`bench: --peak-gbps expects a positive number of GB/s, got '${raw}'\n${USAGE}`);
     } else if (a === '--help' || a === '-h') throw new Error(USAGE);
     else throw new Error(`bench: unknown argument '${a}'\n${USAGE}`);
   }

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { initBackend } from '../src/backend/initBackend';
 import { BenchOptions, parseArgs } from './args';
+import { withBandwidthBound } from './bandwidth';
 import { ALL_CASES, EXTRA_CASES } from './cases';
 import { jsonLine, speedups, tableHeader, tableRow } from './report';
 import { runCase } from './runner';
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
       await initBackend({ backend });
       current = backend;
     }
-    const r = await runCase(c, impl, backend, o);
+    const r = withBandwidthBound(await runCase(c, impl, backend, o), o.peakGbps);
     results.push(r);
     console.log(o.json ? jsonLine(r) : tableRow(r));
   }

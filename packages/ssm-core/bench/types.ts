@@ -41,4 +41,11 @@ export interface BenchResult {
   runs?: number;
   skipped?: string;
   leaked_tensors?: number;
+  /** Fewest bytes the op must read + write, forward / forward+backward (bench/bandwidth.ts). */
+  bytes?: number;
+  bytes_fwd_bwd?: number;
+  /** With --peak-gbps: that bandwidth, and bytes ÷ bandwidth in ms. */
+  peak_gbps?: number;
+  bound_ms?: number;
+  bound_fwd_bwd_ms?: number;
 }

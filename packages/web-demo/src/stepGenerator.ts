@@ -1,25 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { Block, buildSequenceModel, mulberry32, RMSNorm, type Rng } from '../../ssm-core/src/browser';
+import { ALPHABET, DEMO_MODEL } from './demoModelConfig';
+
+export { ALPHABET, DEMO_MODEL, decode, encode } from './demoModelConfig';
 
 /** The demo's language model: Embedding → Block(Mamba) ×2 → RMSNorm → Dense over a character vocabulary. */
-export const ALPHABET = ' abcdefghijklmnopqrstuvwxyz.,!?\n';
-export const DEMO_MODEL = { vocabSize: ALPHABET.length, dModel: 64, nLayers: 2, dState: 16, seed: 2024 } as const;
-
 export function buildDemoModel(): tfl.LayersModel {
-  return buildSequenceModel({ ...DEMO_MODEL, mixer: 'mamba', outputDim: DEMO_MODEL.vocabSize });
-}
-
-export function encode(text: string): number[] {
-  return [...text].map((ch, i) => {
-    const id = ALPHABET.indexOf(ch);
-    if (id < 0) throw new Error(`encode: character ${JSON.stringify(ch)} at index ${i} is not in the demo alphabet ${JSON.stringify(ALPHABET)}`);
-    return id;
-  });
-}
-
-export function decode(ids: number[]): string {
-  return ids.map((id) => ALPHABET[id] ?? '\uFFFD').join('');
+  return buildSequenceModel({ ...DEMO_MODEL, mixer: 'mamba', outputDim: ALPHABET.length });
 }
 
 export interface StepOptions {

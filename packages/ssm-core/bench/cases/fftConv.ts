@@ -1,5 +1,6 @@
 import { fftConv } from '../../src/ops/fft-conv/fftConv';
 import { fftConvReference } from '../../src/ops/fft-conv/reference';
+import { setFftConvWebgpuOptions } from '../../src/ops/fft-conv/webgpu/formChoice';
 import { BenchCase, Impl, OpFn } from '../types';
 import { uniform } from './inputs';
 
@@ -33,3 +34,31 @@ export const fftConvCases: BenchCase[] = [
   make({ B: 4, H: 64, L: 4096 }, true, 512),
   make({ B: 1, H: 64, L: 65536 }, false, 4096),
 ];
+
+/**
+ * The two webgpu forms of the fused kernel, each forced (fftConvToeplitz, fftConvFft; named with
+ * --op, fused only): the sweep over L behind chooseFftConvForm's rule (docs/gpu.md). On other
+ * backends the option is ignored (both names then time the same cpu/wasm kernel).
+ */
+function forced(form: 'toeplitz' | 'fft'): (impl: Impl) => OpFn | string {
+  return (impl) => {
+    if (impl === 'reference') return 'the reference twin has no forms: see op fftConv';
+    return ((args: Record<string, unknown>) => {
+      const prev = setFftConvWebgpuOptions({ form });
+      try {
+        return fftConv(args as never);
+      } finally {
+        setFftConvWebgpuOptions(prev);
+      }
+    }) as OpFn;
+  };
+}
+
+const SWEEP_L = [64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
+
+export const fftConvFormCases: BenchCase[] = (['toeplitz', 'fft'] as const).flatMap((form) =>
+  SWEEP_L.map((L) => ({
+    op: form === 'fft' ? 'fftConvFft' : 'fftConvToeplitz', shape: { B: 2, H: 16, L }, quick: false, load: forced(form), prepare,
+    probe: L > 1024 ? { shape: { B: 2, H: 16, L: 1024 }, factor: form === 'fft' ? L / 1024 : (L / 1024) ** 2 } : undefined,
+  })),
+);

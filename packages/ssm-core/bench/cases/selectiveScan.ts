@@ -43,4 +43,6 @@ export const selectiveScanCases: BenchCase[] = [
   make({ B: 2, D: 64, L: 1024, N: 16 }, true, 128),
   make({ B: 2, D: 64, L: 1024, N: 64 }, true, 128),
   make({ B: 1, D: 256, L: 16384, N: 16 }, false, 1024),
+  // The GPU shape (with the one above): 33.5 M channel-steps, 0.5 G state updates.
+  make({ B: 8, D: 1024, L: 4096, N: 16 }, false, 256),
 ];

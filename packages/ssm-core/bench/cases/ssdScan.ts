@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ssdScan } from '../../src/ops/ssd-scan/ssdScan';
 import { ssdScanChunked } from '../../src/ops/ssd-scan/chunked';
+import { ssdScanViaSelectiveScan } from '../../src/ops/ssd-scan/viaSelectiveScan';
 import { BenchCase, Impl, OpFn } from '../types';
 import { uniform } from './inputs';
 
@@ -40,3 +41,15 @@ export const ssdScanCases: BenchCase[] = [
   make(2, 64, 1024, 64, true, 128),
   make(1, 256, 16384, 16, false, 1024),
 ];
+
+/**
+ * The same Mamba-2 scans through selectiveScan's fused kernel (A broadcast over the state, B/C
+ * shared by a head's channels; the layout changes are timed too): op ssdScanViaSelectiveScan,
+ * named with --op, fused only. Compare with op ssdScan: 'reference' is its chunked form; 'fused'
+ * its fused recurrence on cpu/wasm, and elsewhere whatever ssdScan picks (unfusedForm.ts).
+ */
+function loadVia(impl: Impl): OpFn | string {
+  return impl === 'fused' ? (ssdScanViaSelectiveScan as unknown as OpFn) : 'see op ssdScan for the chunked form';
+}
+
+export const ssdScanViaSelectiveCases: BenchCase[] = ssdScanCases.map((c) => ({ ...c, op: 'ssdScanViaSelectiveScan', load: loadVia }));

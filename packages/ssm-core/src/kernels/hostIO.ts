@@ -20,26 +20,29 @@ function isWasm(b: KernelBackend): b is WasmLike {
 
 /** Values of a float32 input as a Float32Array (a view where possible: do not write to it). */
 export function readF32(backend: KernelBackend, t: TensorInfo): Float32Array {
-  if (t.dtype !== 'float32') throw new Error(`readF32: expected a float32 tensor, received ${t.dtype}`);
-  if (isWasm(backend)) return backend.typedArrayFromHeap(t) as Float32Array;
-  const v = (backend as CpuLike).data.get(t.dataId).values;
-  if (v instanceof Float32Array) return v;
-  return Float32Array.from(backend.readSync(t.dataId) as ArrayLike<number>);
+  return readHost(backend, t, 'float32', Float32Array, 'readF32');
 }
 
 /** Values of an int32 input as an Int32Array (a view where possible: do not write to it). */
 export function readI32(backend: KernelBackend, t: TensorInfo): Int32Array {
-  if (t.dtype !== 'int32') throw new Error(`readI32: expected an int32 tensor, received ${t.dtype}`);
-  if (isWasm(backend)) return backend.typedArrayFromHeap(t) as Int32Array;
+  return readHost(backend, t, 'int32', Int32Array, 'readI32');
+}
+
+function readHost<A extends Float32Array | Int32Array>(
+  backend: KernelBackend, t: TensorInfo, dtype: DataType, Ctor: { new (n: number): A; from(v: ArrayLike<number>): A }, op: string,
+): A {
+  if (t.dtype !== dtype) throw new Error(`${op}: expected a ${dtype} tensor, received ${t.dtype}`);
+  if (isWasm(backend)) return backend.typedArrayFromHeap(t) as A;
   const v = (backend as CpuLike).data.get(t.dataId).values;
-  if (v instanceof Int32Array) return v;
-  return Int32Array.from(backend.readSync(t.dataId) as ArrayLike<number>);
+  if (v instanceof Ctor) return v;
+  return Ctor.from(backend.readSync(t.dataId) as ArrayLike<number>);
 }
 
 /**
- * Creates a float32 output of `shape` and fills it with `fill(view)`. On wasm the view is the
- * output's own heap memory; on cpu it is a fresh array that becomes the tensor's values.
- * Read all inputs you need before creating outputs on wasm: allocation can move the heap.
+ * Creates a float32 output of `shape`, zero-filled on every backend (kernels may accumulate into
+ * it), and fills it with `fill(view)`. On wasm the view is the output's own heap memory; on cpu it
+ * is a fresh array that becomes the tensor's values. On wasm an allocation can move the heap: read
+ * inputs (readF32 views) inside `fill`, after the output exists, or copy them first.
  */
 export function makeF32Output(
   backend: KernelBackend,
@@ -49,7 +52,9 @@ export function makeF32Output(
   const size = shape.reduce((a, b) => a * b, 1);
   if (isWasm(backend)) {
     const out = backend.makeOutput(shape, 'float32');
-    fill(backend.typedArrayFromHeap(out) as Float32Array);
+    const view = backend.typedArrayFromHeap(out) as Float32Array;
+    view.fill(0);
+    fill(view);
     return out;
   }
   const values = new Float32Array(size);

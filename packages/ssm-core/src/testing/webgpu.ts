@@ -3,6 +3,7 @@ import '../backend/registerGradients';
 import { setupSwiftShader } from '../backend/webgpu/swiftShader';
 import { startWebgpu, webgpuAdapter } from '../backend/webgpu/startWebgpu';
 import { registerFusedKernels } from '../kernels/registerAll';
+import { useBackend } from './backends';
 
 /**
  * Starts the webgpu backend for a test: on this project's CI that is chromium's SwiftShader
@@ -20,7 +21,28 @@ export async function useWebgpu(): Promise<string | null> {
 
 /** Prints why a WebGPU test file is skipped (jest has no runtime skip with a reason). */
 export function reportSkip(file: string, reason: string): void {
-  process.stdout.write(`SKIPPED ${file}: no WebGPU adapter: ${reason}\n`);
+  const why = reason.startsWith('no WebGPU adapter') ? reason : `no WebGPU adapter: ${reason}`;
+  process.stdout.write(`SKIPPED ${file}: ${why}\n`);
+}
+
+/** What a WebGPU test file asks its suite: whether to skip (no adapter, the reason already printed). */
+export interface WebgpuSuite {
+  skip(): boolean;
+}
+
+/**
+ * The setup every *.webgpu.test.ts shares: a beforeAll that registers the kernels on cpu, starts
+ * webgpu and, only when no adapter exists, prints why the file's tests skip. Call at the top level;
+ * each GPU test starts with `if (gpu.skip()) return;`.
+ */
+export function webgpuSuite(file: string): WebgpuSuite {
+  let reason: string | null = null;
+  beforeAll(async () => {
+    await useBackend('cpu');
+    reason = await useWebgpu();
+    if (reason) reportSkip(file, reason);
+  }, 60_000);
+  return { skip: () => reason !== null };
 }
 
 export { webgpuAdapter };

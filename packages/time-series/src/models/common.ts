@@ -1,18 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { mulberry32 } from '@statespace/ssm-core';
-
-type LayerVariable = tfl.LayerVariable;
-type AddWeight = (name: string, shape: number[], dtype: 'float32', init: ReturnType<typeof tfl.initializers.zeros>, regularizer?: unknown, trainable?: boolean) => LayerVariable;
-
-/** Adds a weight holding exact initial values (seeded draws), optionally frozen. */
-export function addValueWeight(layer: tfl.layers.Layer, name: string, shape: number[], values: ArrayLike<number>, trainable = true): LayerVariable {
-  const w = (layer as unknown as { addWeight: AddWeight }).addWeight(name, shape, 'float32', tfl.initializers.zeros(), undefined, trainable);
-  const t = tf.tensor(Float32Array.from(values), shape, 'float32');
-  w.write(t);
-  t.dispose();
-  return w;
-}
 
 /** Seeded standard normal draws (Box–Muller on mulberry32). */
 export function gaussians(n: number, seed: number, scale = 1): Float32Array {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend } from '@statespace/ssm-core';
+import { initBackend, LayerNorm } from '@statespace/ssm-core';
 import { expectNoLeak } from '../../../ssm-core/src/testing/compare';
 import { gradcheck } from '../../../ssm-core/src/testing/gradcheck';
 import { companionKernel, companionMatrices, normalizeL1 } from './companion';
@@ -131,11 +131,13 @@ describe('TsCompanionSSM and TsPreprocessKernels', () => {
   });
 });
 
-describe('TsLayerNorm', () => {
+describe('TsLayerNorm (alias of ssm-core LayerNorm kept for old checkpoints)', () => {
   it('equals tfjs-layers layerNormalization (values and input gradient)', () => {
     const { TsLayerNorm } = jest.requireActual('./layerNorm') as typeof import('./layerNorm');
     const x = tf.randomNormal([2, 3, 8], 0, 2, 'float32', 12);
     const ours = new TsLayerNorm({ epsilon: 1e-3 });
+    expect(ours).toBeInstanceOf(LayerNorm);
+    expect(ours.getClassName()).toBe('TsLayerNorm');
     const ref = tfl.layers.layerNormalization({ epsilon: 1e-3 });
     const w = tf.randomNormal([2, 3, 8], 0, 1, 'float32', 13);
     const f = (l: tfl.layers.Layer) => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(l.apply(v) as tf.Tensor, w)))(x);
@@ -145,5 +147,20 @@ describe('TsLayerNorm', () => {
     const ga = f(ours).dataSync();
     const gb = f(ref).dataSync();
     ga.forEach((v, i) => expect(v).toBeCloseTo(gb[i], 4));
+  });
+
+  it('a model saved with TsLayerNorm layers still loads (same weight names and config)', async () => {
+    const { TsLayerNorm } = jest.requireActual('./layerNorm') as typeof import('./layerNorm');
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 3 }), new TsLayerNorm({ epsilon: 1e-4 })] });
+    model.layers[1].setWeights([tf.tensor1d([1, 2, 3]), tf.tensor1d([0, 1, -1])]);
+    expect(model.layers[1].weights.map((w) => w.name.split('/').pop())).toEqual(['gamma', 'beta']);
+    const copy = await tfl.models.modelFromJSON(model.toJSON(null, false) as never);
+    copy.setWeights(model.getWeights());
+    expect(copy.layers[1].getClassName()).toBe('TsLayerNorm');
+    expect((copy.layers[1] as LayerNorm).epsilon).toBe(1e-4);
+    const x = tf.randomNormal([2, 4], 0, 1, 'float32', 5);
+    const a = (model.predict(x) as tf.Tensor).dataSync();
+    const b = (copy.predict(x) as tf.Tensor).dataSync();
+    b.forEach((v, i) => expect(v).toBeCloseTo(a[i], 6));
   });
 });

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { fftConv } from '@statespace/ssm-core';
-import { addValueWeight, checkPosInt, gaussians, one } from './common';
+import { addValueWeight } from '@statespace/ssm-core';
+import { checkPosInt, gaussians, one } from './common';
 import { channelKernels, companionKernel, companionMatrices, krylovColumns, krylovRows, normalizeL1 } from './companion';
 
 export interface CompanionSSMArgs {

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { Block, SeededInitializer } from '@statespace/ssm-core';
+import { Block, LayerNorm, SeededInitializer } from '@statespace/ssm-core';
 import { resolveModelConfig, type VisionModelConfig } from './configs';
-import { VisionLayerNorm } from './layerNormLayer';
+import './layerNormLayer'; // registers the old class name VisionLayerNorm, so older saved models load
 import { VisionVSSBlock } from './vssBlock';
 
 /** PyTorch-default init U(±1/sqrt(fan_in)), seeded (same weights on every backend). */
@@ -38,14 +38,14 @@ export function buildVisionModel(name: string, overrides: Partial<VisionModelCon
       cin = f;
     });
   }
-  x = new VisionLayerNorm({ name: 'patch_norm' }).apply(x) as tfl.SymbolicTensor;
+  x = new LayerNorm({ name: 'patch_norm' }).apply(x) as tfl.SymbolicTensor;
   let size = down(c.inputSize, c.patchSize);
   const total = c.depths.reduce((a, b) => a + b, 0);
   let n = 0;
   c.dims.forEach((dim, s) => {
     if (s > 0) {
       x = tfl.layers.conv2d({ filters: dim, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: k(3, c.dims[s - 1]), biasInitializer: k(3, c.dims[s - 1]), name: `downsample_${s}` }).apply(x) as tfl.SymbolicTensor;
-      x = new VisionLayerNorm({ name: `downsample_norm_${s}` }).apply(x) as tfl.SymbolicTensor;
+      x = new LayerNorm({ name: `downsample_norm_${s}` }).apply(x) as tfl.SymbolicTensor;
       size = down(size, 2);
     }
     for (let d = 0; d < c.depths[s]; d++, n++) {
@@ -63,7 +63,7 @@ export function buildVisionModel(name: string, overrides: Partial<VisionModelCon
       }).apply(x) as tfl.SymbolicTensor;
     }
   });
-  x = new VisionLayerNorm({ name: 'head_norm' }).apply(x) as tfl.SymbolicTensor;
+  x = new LayerNorm({ name: 'head_norm' }).apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as tfl.SymbolicTensor;
   const last = c.dims[c.dims.length - 1];
   const logits = tfl.layers.dense({ units: c.numClasses, kernelInitializer: init(last, seed++), biasInitializer: init(last, seed++), name: 'head' }).apply(x) as tfl.SymbolicTensor;

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
-import { selectiveScan } from '@statespace/ssm-core';
+import { addValueWeight, layerNormalize, selectiveScan, subRng } from '@statespace/ssm-core';
 import { atrousScanPlan, crossScanPlan, DIRECTIONS, multiScalePlans, type ScanPlan } from '../scans/plans';
 import { gatherTokens, scatterTokens } from '../scans/tokenGather';
-import { addValueWeight, depthwise, dtBiasValues, layerNorm, linear, subRng, uniformValues } from './weights';
+import { depthwise, dtBiasValues, linear, uniformValues } from './weights';
 
 export const SCAN_KINDS = ['cross', 'atrous', 'grouped', 'multiscale'] as const;
 export type ScanKind = (typeof SCAN_KINDS)[number];
@@ -90,7 +90,7 @@ export class SS2DCore {
       const xa = tf.mul(c, tf.sigmoid(c)); // SiLU
       let y = this.scanAll(xa as tf.Tensor4D); // (B, H·W, dI)
       if (this.cfg.scan === 'grouped') y = this.channelAffinity(y);
-      y = layerNorm(y, this.w.out_norm_gamma, this.w.out_norm_beta);
+      y = layerNormalize(y, this.w.out_norm_gamma.read(), this.w.out_norm_beta.read());
       const gated = tf.mul(tf.reshape(y, [B, H, W, this.dInner]), tf.mul(z, tf.sigmoid(z)));
       return linear(gated, this.w.out_proj_kernel);
     });

@@ -3,9 +3,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { DropPath } from '@statespace/ssm-core';
+import { addValueWeight, DropPath, layerNormalize, subRng } from '@statespace/ssm-core';
 import { SCAN_KINDS, SS2DCore, type ScanKind } from './ss2dCore';
-import { addValueWeight, depthwise, gelu, layerNorm, linear, subRng, uniformValues } from './weights';
+import { depthwise, gelu, linear, uniformValues } from './weights';
 
 export const BLOCK_VARIANTS = ['vmamba', 'efficient', 'group', 'multiscale'] as const;
 export type BlockVariant = (typeof BLOCK_VARIANTS)[number];
@@ -112,13 +112,13 @@ export class VisionVSSBlock extends tfl.layers.Layer {
     return tf.tidy(() => {
       let x = x0;
       if (this.core) {
-        const h = layerNorm(x, this.w.norm1_gamma, this.w.norm1_beta);
+        const h = layerNormalize(x, this.w.norm1_gamma.read(), this.w.norm1_beta.read());
         let y = this.core.forward(h);
         if (this.opts.variant === 'efficient') y = tf.add(y, this.localBranch(h));
         x = tf.add(x, this.drop.call(y, { training }));
       }
       if (this.opts.mlpRatio > 0) {
-        const h = layerNorm(x, this.w.norm2_gamma, this.w.norm2_beta);
+        const h = layerNormalize(x, this.w.norm2_gamma.read(), this.w.norm2_beta.read());
         let m = linear(h, this.w.fc1_kernel, this.w.fc1_bias);
         if (this.opts.variant === 'multiscale') m = depthwise(m, this.w.ffn_conv_kernel, this.w.ffn_conv_bias);
         x = tf.add(x, this.drop.call(linear(gelu(m), this.w.fc2_kernel, this.w.fc2_bias), { training }));

@@ -1,25 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
-import { mulberry32, type Rng } from '@statespace/ssm-core';
+import { linear as linearOp, type Rng } from '@statespace/ssm-core';
 
-/** Small numeric helpers shared by the vision layers. */
-
-type AddWeight = (name: string, shape: number[], dtype: 'float32', init: ReturnType<typeof tfl.initializers.zeros>) => LayerVariable;
-
-/** Adds a weight to `layer` and writes the given initial values (exact inits, seeded in JS: same on every backend). */
-export function addValueWeight(layer: tfl.layers.Layer, name: string, shape: number[], values: ArrayLike<number>): LayerVariable {
-  const w = (layer as unknown as { addWeight: AddWeight }).addWeight(name, shape, 'float32', tfl.initializers.zeros());
-  const t = tf.tensor(Float32Array.from(values), shape, 'float32');
-  w.write(t);
-  t.dispose();
-  return w;
-}
-
-/** Independent reproducible streams of one layer seed. */
-export function subRng(seed: number, stream: number): Rng {
-  return mulberry32((seed * 2654435761 + stream * 40503) >>> 0);
-}
+/** Small numeric helpers shared by the vision layers (weight creation and seeded streams: ssm-core's addValueWeight / subRng). */
 
 /** n values U(−bound, bound) (PyTorch's Linear/Conv default uses bound = 1/sqrt(fan_in)). */
 export function uniformValues(n: number, bound: number, rng: Rng): Float32Array {
@@ -28,18 +11,10 @@ export function uniformValues(n: number, bound: number, rng: Rng): Float32Array 
   return out;
 }
 
-/** x (..., rows) · W (rows, cols) → (..., cols). */
+/** x (..., rows) · W (rows, cols) [+ bias] → (..., cols), through ssm-core's `linear` (plain matmuls in the wasm backward). */
 export function linear(x: tf.Tensor, W: LayerVariable | tf.Tensor, bias?: LayerVariable): tf.Tensor {
-  const w = W instanceof tf.Tensor ? W : (W.read() as tf.Tensor);
-  const [rows, cols] = w.shape;
-  const y = tf.matMul(tf.reshape(x, [-1, rows]), w);
-  return tf.reshape(bias ? tf.add(y, bias.read()) : y, [...x.shape.slice(0, -1), cols]);
-}
-
-/** LayerNorm over the last axis with gamma/beta. */
-export function layerNorm(x: tf.Tensor, gamma: LayerVariable, beta: LayerVariable, eps = 1e-5): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gamma.read()), beta.read());
+  const y = linearOp(x, W instanceof tf.Tensor ? W : (W.read() as tf.Tensor));
+  return bias ? tf.add(y, bias.read()) : y;
 }
 
 /** GELU, tanh form (ops with gradients on every backend). */

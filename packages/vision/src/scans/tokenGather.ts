@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { copyI32, HOST_BACKENDS, makeF32Output, viewF32 } from './hostIO';
+import { HOST_BACKENDS, makeF32Output, readF32, readI32 } from '@statespace/ssm-core';
 import { gatherTokensReference, scatterTokensReference } from './reference';
 
 /** tfjs kernel names of the fused token permutation (each is the other's gradient). */
@@ -95,9 +95,9 @@ const gatherKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, index } = inputs as Record<string, TensorInfo>;
   const { K, Lp, channels: Co, channelStride: cs } = attrs as unknown as GatherAttrs;
   const [B, L, C] = x.shape;
-  const idx = copyI32(be, index);
+  const idx = readI32(be, index).slice(); // a copy: the output allocation below may move the wasm heap
   return makeF32Output(be, [B, K * Co, Lp], (out) => {
-    const xv = viewF32(be, x);
+    const xv = readF32(be, x);
     for (let b = 0; b < B; b++) {
       const xb = b * L * C;
       for (let k = 0; k < K; k++) {
@@ -116,9 +116,9 @@ const scatterKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { y, index } = inputs as Record<string, TensorInfo>;
   const { K, Lp, channels: Co, channelStride: cs, numTokens: L, inChannels: C } = attrs as unknown as ScatterAttrs;
   const B = y.shape[0];
-  const idx = copyI32(be, index);
+  const idx = readI32(be, index).slice(); // a copy: the output allocation below may move the wasm heap
   return makeF32Output(be, [B, L, C], (out) => {
-    const yv = viewF32(be, y);
+    const yv = readF32(be, y);
     for (let b = 0; b < B; b++) {
       const ob = b * L * C;
       for (let k = 0; k < K; k++) {

@@ -26,7 +26,7 @@ function newest(p: string): number {
 /** Runs `vite build` unless dist/index.html is newer than the page, its sources and ssm-core's. */
 export function buildIfNeeded(): 'built' | 'up to date' {
   const html = path.join(DIST_DIR, 'index.html');
-  const inputs = ['index.html', 'vite.config.mts', 'src', '../ssm-core/src'].map((p) => path.join(PACKAGE_DIR, p));
+  const inputs = ['index.html', 'vite.config.mts', 'src', 'public', '../ssm-core/src'].map((p) => path.join(PACKAGE_DIR, p));
   if (fs.existsSync(html) && fs.statSync(html).mtimeMs >= Math.max(...inputs.map(newest))) return 'up to date';
   const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
   execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: PACKAGE_DIR, stdio: 'inherit' });

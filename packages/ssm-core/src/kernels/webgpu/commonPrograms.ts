@@ -55,3 +55,29 @@ export function zerosInfo(backend: KernelBackend, shape: number[]): TensorInfo {
   const size = shape.reduce((a, b) => a * b, 1);
   return (backend as KernelBackend & { makeTensorInfo(s: number[], d: string, v: Float32Array): TensorInfo }).makeTensorInfo(shape, 'float32', new Float32Array(size));
 }
+
+/**
+ * out[c] = Σ_{b, l} x[b, c, l]·y[b, c, l] over two (Bt, C, L) buffers, one thread per channel
+ * (the skip weight's gradient dD of the selective scan and of fftConv).
+ */
+export function channelDot(backend: KernelBackend, x: TensorInfo, y: TensorInfo, [Bt, C, L]: [number, number, number]): TensorInfo {
+  return runWgsl(backend, {
+    name: 'channelDot',
+    key: '',
+    outputShape: [C],
+    inputs: [x, y],
+    variableNames: ['x', 'y'],
+    threads: C,
+    uniforms: { Bt, C, L },
+    body: `
+fn main(index : i32) {
+  ${GUARD}
+  var s = 0.0;
+  for (var b = 0; b < uniforms.Bt; b = b + 1) {
+    let o = (b * uniforms.C + index) * uniforms.L;
+    for (var l = 0; l < uniforms.L; l = l + 1) { s = s + x[o + l] * y[o + l]; }
+  }
+  result[index] = s;
+}`,
+  });
+}

@@ -5,7 +5,7 @@ import type { DataType, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core'
  * index in [0, threads): `body` is WGSL that defines `fn main(index : i32)`; it reads the inputs
  * (bound as `array<f32>` / `array<i32>` under `variableNames`), writes `result[...]`, and reads
  * the integer uniforms as `uniforms.<name>`. Constants baked into the WGSL go into `key`
- * (the pipeline cache key). tfjs allows one output per program and, by default, 8 storage
+ * (the pipeline cache key). Past 65535 workgroups the dispatch is 2-D (dispatch2d). tfjs allows one output per program and, by default, 8 storage
  * buffers: at most 7 inputs.
  */
 export interface WgslSpec {
@@ -26,6 +26,18 @@ type WebgpuBackendLike = KernelBackend & {
   disposeData(dataId: object, force?: boolean): boolean;
 };
 
+/** WebGPU's guaranteed minimum of maxComputeWorkgroupsPerDimension. */
+const MAX_PER_DIM = 65535;
+
+/**
+ * Workgroup counts [x, y, 1] covering `groups` workgroups: past 65535 they are spread over x and y
+ * (tfjs's `index` and groupIndex-style code count x fastest); x·y may exceed groups by < y.
+ */
+export function dispatch2d(groups: number): [number, number, number] {
+  const y = Math.ceil(Math.max(1, groups) / MAX_PER_DIM);
+  return [Math.ceil(Math.max(1, groups) / y), y, 1];
+}
+
 export function runWgsl(backend: KernelBackend, spec: WgslSpec): TensorInfo {
   const wg = spec.workgroupSize ?? 64;
   if (spec.inputs.length > 7) throw new Error(`${spec.name}: ${spec.inputs.length} inputs, WebGPU binds at most 7 (+ the output)`);
@@ -35,7 +47,7 @@ export function runWgsl(backend: KernelBackend, spec: WgslSpec): TensorInfo {
     outputShape: spec.outputShape,
     shaderKey: `statespace_${spec.name}_${spec.key}`,
     dispatchLayout: { x: spec.outputShape.map((_, i) => i) },
-    dispatch: [Math.max(1, Math.ceil(spec.threads / wg)), 1, 1],
+    dispatch: dispatch2d(Math.ceil(spec.threads / wg)),
     workgroupSize: [wg, 1, 1],
     size: false,
     uniforms: ['threads : i32,', ...names.map((n) => `${n} : i32,`)].join(' '),

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { mulberry32, type Rng } from '../../train/seed';
+import { linear } from '../../ops/linear/linear';
 import { fmtShape } from '../../util/validate';
 
 /** Option and input checks shared by the LTI layers; errors name the layer, the option, expected and received. */
@@ -58,6 +59,17 @@ export function checkInput(layer: string, x: tf.Tensor, H: number): [number, num
   return [x.shape[0] as number, x.shape[1] as number];
 }
 
+/**
+ * The call input of an LTI layer: x (batch, L, H) checked against H, with padded tokens zeroed by
+ * its mask (kwargs.mask) and the mask as a (batch, L, 1) factor `m` (null without a mask).
+ */
+export function maskedInput(layer: string, inputs: tf.Tensor | tf.Tensor[], mask: unknown, H: number): { x: tf.Tensor; m: tf.Tensor | null; batch: number; L: number } {
+  const x0 = Array.isArray(inputs) ? inputs[0] : inputs;
+  const [batch, L] = checkInput(layer, x0, H);
+  const m = maskFactor(mask, batch, L, layer);
+  return { x: m ? tf.mul(x0, m) : x0, m, batch, L };
+}
+
 /** Input width from a build shape; checks the rank and, when given, d_model. */
 export function buildWidth(layer: string, inputShape: tfl.Shape | tfl.Shape[], dModel?: number): number {
   const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
@@ -100,7 +112,7 @@ export function dropout(x: tf.Tensor, rate: number, rng: Rng): tf.Tensor {
 export function linearGlu(x: tf.Tensor, W: LayerVariable, b: LayerVariable): tf.Tensor {
   return tf.tidy(() => {
     const H = x.shape[x.rank - 1];
-    const z = tf.add(tf.matMul(tf.reshape(x, [-1, H]), W.read()), b.read());
+    const z = tf.add(linear(tf.reshape(x, [-1, H]), W.read()), b.read());
     const [a, g] = tf.split(z, 2, 1);
     return tf.reshape(tf.mul(a, tf.sigmoid(g)), x.shape);
   });
@@ -119,15 +131,18 @@ export function glorot(rows: number, cols: number, rng: Rng): Float32Array {
   return out;
 }
 
-/** Adds a weight and writes given initial values (the SSM inits are exact arrays, not distributions). */
-export function addValueWeight(layer: tfl.layers.Layer, name: string, shape: number[], values: ArrayLike<number>): LayerVariable {
-  const w = (layer as unknown as { addWeight: AddWeight }).addWeight(name, shape, 'float32', tfl.initializers.zeros());
+/**
+ * Adds a weight and writes given initial values (the SSM inits are exact arrays, seeded in JS so
+ * the same on every backend, not distributions), optionally frozen.
+ */
+export function addValueWeight(layer: tfl.layers.Layer, name: string, shape: number[], values: ArrayLike<number>, trainable = true): LayerVariable {
+  const w = (layer as unknown as { addWeight: AddWeight }).addWeight(name, shape, 'float32', tfl.initializers.zeros(), undefined, trainable);
   const t = tf.tensor(Float32Array.from(values), shape, 'float32');
   w.write(t);
   t.dispose();
   return w;
 }
-type AddWeight = (name: string, shape: number[], dtype: 'float32', init: ReturnType<typeof tfl.initializers.zeros>) => LayerVariable;
+type AddWeight = (name: string, shape: number[], dtype: 'float32', init: ReturnType<typeof tfl.initializers.zeros>, regularizer?: unknown, trainable?: boolean) => LayerVariable;
 
 /** Independent, reproducible sub-streams of one layer seed (init values, dropout masks, ...). */
 export function subRng(seed: number, stream: number): Rng {

@@ -6,21 +6,12 @@ import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { fftConv } from '../../ops/fft-conv/fftConv';
 import type { Rng } from '../../train/seed';
 import {
-  addValueWeight, buildWidth, checkDtRange, checkEvenInt, checkPositiveInt, checkInput, checkOneOf, checkRate, dimsOf, dropout, gelu, glorot, linearGlu,
-  maskFactor, resolveSeed, subRng,
+  addValueWeight, buildWidth, checkInput, checkRate, dimsOf, dropout, gelu, glorot, linearGlu, maskedInput, subRng,
 } from './common';
-import { DISCS, discretize, recurrenceChunk, vandermondeKernel, type DiagDiscrete, type Disc } from './diagKernel';
+import { DiagOptionsLayer, type DiagSsmOptionArgs } from './diagOptions';
+import { discretize, recurrenceChunk, vandermondeKernel, type DiagDiscrete } from './diagKernel';
 
-export interface DiagSSMArgs extends LayerArgs {
-  /** H, the input and output width (checked against the input when given). */
-  dModel?: number;
-  d_model?: number;
-  /** N, the state size: N/2 complex modes per channel (conjugates implied). Default 64. */
-  dState?: number;
-  d_state?: number;
-  disc?: Disc;
-  dtMin?: number;
-  dtMax?: number;
+export interface DiagSSMArgs extends LayerArgs, DiagSsmOptionArgs {
   dropout?: number;
   /** Non-causal: a second C gives a backward kernel; the two make a two-sided convolution. No step mode. */
   bidirectional?: boolean;
@@ -46,33 +37,18 @@ const STREAM = { init: 0, dt: 1, D: 2, out: 3, drop: 4 };
  * product of diagKernel.ts, applied with fftConv (+ D skip), then GELU, dropout, and a 1×1 linear
  * H → 2H with GLU. Subclasses provide the initial A, C (and B).
  */
-export abstract class DiagonalSSMBase extends tfl.layers.Layer {
-  readonly dModel: number | null;
-  readonly dState: number;
-  readonly disc: Disc;
-  readonly dtMin: number;
-  readonly dtMax: number;
+export abstract class DiagonalSSMBase extends DiagOptionsLayer {
   readonly dropoutRate: number;
   readonly bidirectional: boolean;
-  readonly seed: number;
   protected readonly dropRng: Rng;
   protected w: Record<string, LayerVariable> = {};
   protected abstract readonly layerName: string;
 
   constructor(args: DiagSSMArgs, layerName: string) {
-    super(args);
-    this.dModel = args.dModel ?? args.d_model ?? null;
-    if (this.dModel != null) checkPositiveInt(layerName, 'dModel', this.dModel);
-    this.dState = checkEvenInt(layerName, 'dState', args.dState ?? args.d_state ?? 64);
-    this.disc = checkOneOf(layerName, 'disc', args.disc ?? 'zoh', DISCS);
-    this.dtMin = args.dtMin ?? 1e-3;
-    this.dtMax = args.dtMax ?? 1e-1;
-    checkDtRange(layerName, this.dtMin, this.dtMax);
+    super(args, layerName);
     this.dropoutRate = checkRate(layerName, 'dropout', args.dropout ?? 0);
     this.bidirectional = args.bidirectional ?? false;
-    this.seed = resolveSeed(layerName, args.seed);
     this.dropRng = subRng(this.seed, STREAM.drop);
-    this.supportsMasking = true;
   }
 
   /** Initial A, C (and B) for H channels and `dirs` C's, from the layer's init stream. */
@@ -136,11 +112,8 @@ export abstract class DiagonalSSMBase extends tfl.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
-      const x0 = Array.isArray(inputs) ? inputs[0] : inputs;
       const H = dimsOf(this.w.ssm_D)[0];
-      const [batch, L] = checkInput(this.layerName, x0, H);
-      const m = maskFactor(kwargs?.mask, batch, L, this.layerName);
-      const x = m ? tf.mul(x0, m) : x0;
+      const { x, m, L } = maskedInput(this.layerName, inputs, kwargs?.mask, H);
       const u = tf.transpose(x, [0, 2, 1]) as tf.Tensor3D;
       const k = this.kernel(L);
       const y = fftConv({ u, k, D: this.w.ssm_D.read() as tf.Tensor1D, mode: this.bidirectional ? 'two-sided' : 'causal' });
@@ -193,9 +166,6 @@ export abstract class DiagonalSSMBase extends tfl.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return {
-      ...super.getConfig(), dModel: this.dModel, dState: this.dState, disc: this.disc, dtMin: this.dtMin, dtMax: this.dtMax,
-      dropout: this.dropoutRate, bidirectional: this.bidirectional, seed: this.seed,
-    };
+    return { ...super.getConfig(), dropout: this.dropoutRate, bidirectional: this.bidirectional };
   }
 }

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TEST_BACKENDS, useBackend } from '../../testing/backends';
 import { expectClose, expectNoLeak, rand } from '../../testing/compare';
+import { expectGradsReachEveryWeight, expectJsonRoundTrip, expectRightPaddingIgnored, expectStepMatchesForward } from '../../testing/layerChecks';
 import { H3 } from './h3';
-import { jsDiagKernel, maxAbs, weightsByName } from './testUtil';
-import { stepInChunks } from '../../testing/stepInChunks';
+import { jsDiagKernel, weightsByName } from './testUtil';
 
 /** H3 forward in float64 JS from the layer's weights. */
 function jsForward(layer: H3, x: tf.Tensor): tf.Tensor {
@@ -53,13 +53,8 @@ describe.each(TEST_BACKENDS)('H3 on %s', (backend) => {
     const want = jsForward(layer, x);
     expectClose(y, want, 1e-5, 1e-4, 'H3');
     expectNoLeak(() => (layer.apply(x) as tf.Tensor).dispose(), 'H3 forward');
-    const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, x)) as tf.Scalar);
-    expect(layer.trainableWeights.map((v) => v.name.split('/').pop()).sort()).toEqual(['in_bias', 'in_kernel', 'out_bias', 'out_kernel',
+    expectGradsReachEveryWeight(layer, x, x, ['in_bias', 'in_kernel', 'out_bias', 'out_kernel',
       'ssm_A_im', 'ssm_C_im', 'ssm_C_re', 'ssm_D', 'ssm_log_A_re', 'ssm_log_dt', 'ssm_shift_D', 'ssm_shift_kernel']);
-    for (const v of layer.trainableWeights) expect(maxAbs(grads[v.name])).toBeGreaterThan(0);
-    tf.dispose([value, ...Object.values(grads)]);
-    expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y, want]);
     layer.dispose();
   });
@@ -67,28 +62,16 @@ describe.each(TEST_BACKENDS)('H3 on %s', (backend) => {
   it('step over chunks of 1, 3 and the rest equals the full forward', () => {
     const layer = new H3({ dState: 4, seed: 2 });
     const x = rand([2, 9, 3], 42);
-    const full = layer.apply(x) as tf.Tensor;
-    const before = tf.memory().numTensors;
-    const y = stepInChunks(layer, x);
-    expectClose(y, full, 1e-4, 1e-4, 'H3 step');
-    tf.dispose(y);
-    expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([x, full]);
+    expectStepMatchesForward(layer, x);
+    x.dispose();
     layer.dispose();
   });
 
   it('padding mask: pads output zero, garbage in pads does not reach real tokens', () => {
     const layer = new H3({ dState: 4, seed: 3 });
     const real = rand([1, 4, 2], 43);
-    const yr = layer.apply(real) as tf.Tensor;
-    const padded = tf.concat([real, rand([1, 2, 2], 44, 5, 9)], 1);
-    const mask = tf.tensor2d([[1, 1, 1, 1, 0, 0]]);
-    const y = layer.apply(padded, { mask }) as tf.Tensor;
-    const head = tf.slice(y, [0, 0, 0], [1, 4, 2]);
-    const pads = tf.slice(y, [0, 4, 0], [1, 2, 2]);
-    expectClose(head, yr, 1e-6, 1e-5, 'H3 mask');
-    expect(maxAbs(pads)).toBe(0);
-    tf.dispose([real, yr, padded, mask, y, head, pads]);
+    expectRightPaddingIgnored(layer, real, 2, 44);
+    real.dispose();
     layer.dispose();
   });
 });
@@ -98,14 +81,11 @@ describe('H3: serialization and errors', () => {
 
   it('round-trips through model JSON with the same outputs', async () => {
     const model = tfl.sequential({ layers: [new H3({ inputShape: [5, 4], dState: 6, disc: 'bilinear', seed: 5 })] });
-    const copy = await tfl.models.modelFromJSON(model.toJSON(null, false) as never);
+    const x = rand([2, 5, 4], 45);
+    const copy = await expectJsonRoundTrip(model, x);
     const l = copy.layers[0] as H3;
     expect([l.getClassName(), l.dState, l.disc, l.seed]).toEqual(['H3', 6, 'bilinear', 5]);
-    const x = rand([2, 5, 4], 45);
-    const a = model.predict(x) as tf.Tensor;
-    const b = copy.predict(x) as tf.Tensor;
-    expectClose(b, a, 1e-7, 1e-6, 'H3 round trip');
-    tf.dispose([x, a, b]);
+    x.dispose();
     model.dispose();
     copy.dispose();
   });

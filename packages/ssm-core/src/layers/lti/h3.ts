@@ -4,24 +4,14 @@ import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { fftConv } from '../../ops/fft-conv/fftConv';
-import {
-  addValueWeight, buildWidth, checkDtRange, checkEvenInt, checkInput, checkOneOf, checkPositiveInt, dimsOf, gauss, glorot, maskFactor,
-  resolveSeed, subRng,
-} from './common';
-import { DISCS, discretize, recurrenceChunk, vandermondeKernel, type DiagDiscrete, type Disc } from './diagKernel';
+import { linear } from '../../ops/linear/linear';
+import { addValueWeight, buildWidth, checkInput, dimsOf, gauss, glorot, maskedInput, subRng } from './common';
+import { DiagOptionsLayer, type DiagSsmOptionArgs } from './diagOptions';
+import { discretize, recurrenceChunk, vandermondeKernel, type DiagDiscrete } from './diagKernel';
 import { complexNormal, s4dModes } from './s4d';
 
-export interface H3Args extends LayerArgs {
-  dModel?: number;
-  d_model?: number;
-  /** N: taps of the shift SSM's FIR, and the diagonal SSM's state size (N/2 complex modes). Default 64. */
-  dState?: number;
-  d_state?: number;
-  disc?: Disc;
-  dtMin?: number;
-  dtMax?: number;
-  seed?: number;
-}
+/** dState (N, default 64): taps of the shift SSM's FIR, and the diagonal SSM's state size (N/2 complex modes). */
+export interface H3Args extends LayerArgs, DiagSsmOptionArgs {}
 
 const NAME = 'H3';
 
@@ -34,27 +24,12 @@ const NAME = 'H3';
  * Step state: [last N−1 values of k (batch, N−1, H), diagonal state re, im (batch, H, N/2)];
  * cost per token is O(H·N) plus the FIR over N−1 + T values.
  */
-export class H3 extends tfl.layers.Layer {
+export class H3 extends DiagOptionsLayer {
   static className = NAME;
-  readonly dModel: number | null;
-  readonly dState: number;
-  readonly disc: Disc;
-  readonly dtMin: number;
-  readonly dtMax: number;
-  readonly seed: number;
   private w: Record<string, LayerVariable> = {};
 
   constructor(args: H3Args = {}) {
-    super(args);
-    this.dModel = args.dModel ?? args.d_model ?? null;
-    if (this.dModel != null) checkPositiveInt(NAME, 'dModel', this.dModel);
-    this.dState = checkEvenInt(NAME, 'dState', args.dState ?? args.d_state ?? 64);
-    this.disc = checkOneOf(NAME, 'disc', args.disc ?? 'zoh', DISCS);
-    this.dtMin = args.dtMin ?? 1e-3;
-    this.dtMax = args.dtMax ?? 1e-1;
-    checkDtRange(NAME, this.dtMin, this.dtMax);
-    this.seed = resolveSeed(NAME, args.seed);
-    this.supportsMasking = true;
+    super(args, NAME);
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
@@ -91,7 +66,7 @@ export class H3 extends tfl.layers.Layer {
   /** (batch, L, H) → q, k, v each (batch, H, L). */
   private project(x: tf.Tensor): tf.Tensor3D[] {
     const [batch, L, H] = x.shape as number[];
-    const z = tf.add(tf.matMul(tf.reshape(x, [batch * L, H]), this.w.in_kernel.read()), this.w.in_bias.read());
+    const z = tf.add(linear(tf.reshape(x, [batch * L, H]), this.w.in_kernel.read()), this.w.in_bias.read());
     return tf.split(tf.reshape(z, [batch, L, 3 * H]), 3, 2).map((t) => tf.transpose(t, [0, 2, 1]) as tf.Tensor3D);
   }
 
@@ -106,15 +81,12 @@ export class H3 extends tfl.layers.Layer {
   private outProj(q: tf.Tensor, z: tf.Tensor): tf.Tensor {
     const [batch, H, L] = q.shape as number[];
     const g = tf.reshape(tf.transpose(tf.mul(q, z), [0, 2, 1]), [batch * L, H]);
-    return tf.reshape(tf.add(tf.matMul(g, this.w.out_kernel.read()), this.w.out_bias.read()), [batch, L, H]);
+    return tf.reshape(tf.add(linear(g, this.w.out_kernel.read()), this.w.out_bias.read()), [batch, L, H]);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
-      const x0 = Array.isArray(inputs) ? inputs[0] : inputs;
-      const [batch, L] = checkInput(NAME, x0, dimsOf(this.w.ssm_D)[0]);
-      const m = maskFactor(kwargs?.mask, batch, L, NAME);
-      const x = m ? tf.mul(x0, m) : x0;
+      const { x, m, L } = maskedInput(NAME, inputs, kwargs?.mask, dimsOf(this.w.ssm_D)[0]);
       const [q, k, v] = this.project(x);
       const sv = tf.mul(this.shift(k), v) as tf.Tensor3D;
       const kd = vandermondeKernel(this.discrete(), L) as tf.Tensor2D;
@@ -159,9 +131,6 @@ export class H3 extends tfl.layers.Layer {
     return inputShape;
   }
 
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), dModel: this.dModel, dState: this.dState, disc: this.disc, dtMin: this.dtMin, dtMax: this.dtMax, seed: this.seed };
-  }
 }
 tf.serialization.registerClass(H3, 'statespace');
 

@@ -13,3 +13,4 @@ export type { Disc, DiagParams, DiagDiscrete } from './diagKernel';
 export { hippoLegS, ptdModes } from './ptd';
 export type { PtdModes } from './ptd';
 export { eigenvalues, eigenvector } from './eig';
+export { addValueWeight, subRng } from './common';

@@ -6,7 +6,7 @@ import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { fftConv } from '../../ops/fft-conv/fftConv';
 import type { Rng } from '../../train/seed';
 import {
-  addValueWeight, buildWidth, checkInput, checkPositiveInt, checkRate, dimsOf, dropout, gauss, gelu, glorot, linearGlu, maskFactor,
+  addValueWeight, buildWidth, checkInput, checkPositiveInt, checkRate, dimsOf, dropout, gauss, gelu, glorot, linearGlu, maskedInput,
   resolveSeed, subRng,
 } from './common';
 
@@ -108,10 +108,7 @@ export class LongConv extends tfl.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
-      const x0 = Array.isArray(inputs) ? inputs[0] : inputs;
-      const [batch, L] = checkInput(NAME, x0, dimsOf(this.w.ssm_D)[0]);
-      const m = maskFactor(kwargs?.mask, batch, L, NAME);
-      const x = m ? tf.mul(x0, m) : x0;
+      const { x, m } = maskedInput(NAME, inputs, kwargs?.mask, dimsOf(this.w.ssm_D)[0]);
       const training = kwargs?.training === true;
       const out = this.head(this.conv(x, training), training);
       return m ? tf.mul(out, m) : out;

@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TEST_BACKENDS, useBackend } from '../../testing/backends';
 import { expectClose, expectNoLeak, rand } from '../../testing/compare';
+import { expectGradsReachEveryWeight, expectStepMatchesForward } from '../../testing/layerChecks';
 import { AdamW, ssmParameterGroup } from '../../train/adamw';
 import { H3 } from './h3';
 import { LongConv } from './longConv';
 import { S4 } from './s4';
 import { S4D } from './s4d';
 import { jsConvLayer, jsDiagKernel, maxAbs, weightsByName } from './testUtil';
-import { stepInChunks } from '../../testing/stepInChunks';
 
 const [B, L, H, N] = [2, 9, 3, 8];
 
@@ -66,18 +66,7 @@ describe.each(TEST_BACKENDS)('S4D on %s', (backend) => {
     const layer = new S4D({ dState: N, seed: 7, bidirectional: true, dropout: 0.1 });
     const x = rand([B, L, H], 12);
     const w = rand([B, L, H], 13);
-    layer.apply(x);
-    const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, w)) as tf.Scalar);
-    const names = layer.trainableWeights.map((v) => v.name.split('/').pop());
-    expect(names.sort()).toEqual(['out_bias', 'out_kernel', 'ssm_A_im', 'ssm_C_im', 'ssm_C_re', 'ssm_D', 'ssm_log_A_re', 'ssm_log_dt'].sort());
-    for (const v of layer.trainableWeights) {
-      const g = grads[v.name];
-      expect(g).toBeDefined();
-      expect(maxAbs(g)).toBeGreaterThan(0);
-    }
-    tf.dispose([value, ...Object.values(grads)]);
-    expect(tf.memory().numTensors).toBe(before);
+    expectGradsReachEveryWeight(layer, x, w, ['out_bias', 'out_kernel', 'ssm_A_im', 'ssm_C_im', 'ssm_C_re', 'ssm_D', 'ssm_log_A_re', 'ssm_log_dt'], { training: true });
     tf.dispose([x, w]);
     layer.dispose();
   });
@@ -86,13 +75,8 @@ describe.each(TEST_BACKENDS)('S4D on %s', (backend) => {
     const layer = new S4D({ dState: N, disc, seed: 9, dtMin: 0.01, dtMax: 0.3 });
     const T = 11;
     const x = rand([B, T, H], 14);
-    const full = layer.apply(x) as tf.Tensor;
-    const before = tf.memory().numTensors;
-    const y = stepInChunks(layer, x);
-    expectClose(y, full, 1e-4, 1e-4, 'step vs forward');
-    tf.dispose(y);
-    expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([x, full]);
+    expectStepMatchesForward(layer, x);
+    x.dispose();
     layer.dispose();
   });
 

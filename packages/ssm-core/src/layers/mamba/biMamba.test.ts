@@ -1,11 +1,8 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TEST_BACKENDS, useBackend } from '../../testing/backends';
 import { expectClose, expectNoLeak, rand } from '../../testing/compare';
-import { fileSystemIO } from '../../io/fileSystemIO';
+import { expectFileSystemRoundTrip } from '../../testing/layerChecks';
 import { maxAbs } from '../lti/testUtil';
 import { BiMamba, type BiMambaCombine } from './biMamba';
 import { flipL, jsMamba, mixerWeights } from './testUtil';
@@ -96,15 +93,7 @@ describe('BiMamba: serialization, errors', () => {
     expect((copy.layers[0] as BiMamba).combine).toBe('concat');
     copy.setWeights(model.getWeights());
     expectClose(copy.predict(x) as tf.Tensor, a, 1e-7, 1e-6, 'JSON round trip');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-bimamba-'));
-    try {
-      await model.save(fileSystemIO(dir));
-      const loaded = await tfl.loadLayersModel(fileSystemIO(dir));
-      expectClose(loaded.predict(x) as tf.Tensor, a, 1e-30, 0, 'fileSystemIO round trip');
-      loaded.dispose();
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    await expectFileSystemRoundTrip(model, x, a);
     model.dispose();
     copy.dispose();
   });

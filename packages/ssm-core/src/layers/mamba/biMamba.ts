@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { buildWidth, checkOneOf } from '../lti/common';
+import { MaskPassingLayer } from '../maskPassingLayer';
 import { firstMask, splitInputs } from './mamba';
 import { combineSegments, MambaCore } from './mambaCore';
 import { resolveMambaConfig, type MambaConfig, type MambaOptions } from './mambaConfig';
@@ -28,7 +29,7 @@ const BACKWARD_STREAMS = 100;
  * Padding: a mask (or segment ids) is flipped with the input and turned into segment ids, so after
  * the flip the (now leading) padding is its own segment and never reaches real tokens.
  */
-export class BiMamba extends tfl.layers.Layer {
+export class BiMamba extends MaskPassingLayer {
   static className = NAME;
   readonly config: MambaConfig;
   readonly combine: BiMambaCombine;
@@ -79,10 +80,6 @@ export class BiMamba extends tfl.layers.Layer {
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
     return this.combine === 'concat' ? [...s.slice(0, -1), 2 * this.config.dModel] : s;
-  }
-
-  override computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return firstMask(mask) as tf.Tensor;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -1,18 +1,14 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TEST_BACKENDS, useBackend } from '../../testing/backends';
 import { expectClose, expectNoLeak, rand } from '../../testing/compare';
-import { fileSystemIO } from '../../io/fileSystemIO';
+import { expectFileSystemRoundTrip, expectStepMatchesForward } from '../../testing/layerChecks';
 import { S4D } from '../lti/s4d';
 import { maxAbs } from '../lti/testUtil';
 import { BiMamba } from './biMamba';
 import { Block } from './block';
 import { Mamba } from './mamba';
 import { jsMamba, mixerWeights } from './testUtil';
-import { stepInChunks } from '../../testing/stepInChunks';
 
 const [B, H, N] = [2, 4, 3];
 
@@ -58,12 +54,7 @@ describe.each(TEST_BACKENDS)('Block on %s', (backend) => {
     const x = rand([B, T, H], 13);
     block.apply(x);
     randomGamma(block, 14);
-    const full = block.apply(x) as tf.Tensor;
-    const before = tf.memory().numTensors;
-    const y = stepInChunks(block, x);
-    expectClose(y, full, 1e-4, 1e-4, 'Block step vs forward');
-    tf.dispose(y);
-    expect(tf.memory().numTensors).toBe(before);
+    expectStepMatchesForward(block, x);
     block.dispose();
   });
 
@@ -124,15 +115,7 @@ describe('Block: DropPath, serialization, errors', () => {
     expect((copy.layers[0] as Block).dropPathRate).toBe(0.1);
     copy.setWeights(model.getWeights());
     expectClose(copy.predict(x) as tf.Tensor, a, 1e-7, 1e-6, 'JSON round trip');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssm-block-'));
-    try {
-      await model.save(fileSystemIO(dir));
-      const loaded = await tfl.loadLayersModel(fileSystemIO(dir));
-      expectClose(loaded.predict(x) as tf.Tensor, a, 1e-30, 0, 'fileSystemIO round trip');
-      loaded.dispose();
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    await expectFileSystemRoundTrip(model, x, a);
     model.dispose();
     copy.dispose();
   });

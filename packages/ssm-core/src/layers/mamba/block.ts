@@ -6,6 +6,7 @@ import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { assertEps, rmsNormalize } from '../norm/common';
 import { DropPath } from '../norm/dropPath';
 import { buildWidth, checkRate } from '../lti/common';
+import { MaskPassingLayer } from '../maskPassingLayer';
 import { firstMask, splitInputs } from './mamba';
 
 /** A serialized layer: { className, config } as tfjs writes it. */
@@ -52,7 +53,7 @@ function deserializeLayer(s: SerializedLayer): tfl.layers.Layer {
  * listed as the block's weights, so models save, load and train them. Masks and segment ids go to
  * the mixer; `step` / `initialState` forward to the mixer's when it has them.
  */
-export class Block extends tfl.layers.Layer {
+export class Block extends MaskPassingLayer {
   static className = NAME;
   readonly mixer: tfl.layers.Layer;
   readonly eps: number;
@@ -139,14 +140,6 @@ export class Block extends tfl.layers.Layer {
       const r = s.step(state, this.norm(x));
       return { y: tf.add(x, r.y), state: r.state };
     });
-  }
-
-  override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {
-    return Array.isArray(inputShape[0]) ? (inputShape[0] as tfl.Shape) : inputShape;
-  }
-
-  override computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return firstMask(mask) as tf.Tensor;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import type { Rng } from '../../train/seed';
 import { checkDtRange, checkPositiveInt } from '../lti/common';
+import { linear } from '../../ops/linear/linear';
 import { rmsNormalize } from '../norm/common';
 
 /** Options shared by Mamba2 and Hydra, resolved to numbers. */
@@ -63,12 +64,9 @@ export function dtBiasInit(nHeads: number, dtMin: number, dtMax: number, floor: 
   });
 }
 
-/** x (..., K) · W (K, M) → (..., M). */
+/** x (..., K) · W (K, M) → (..., M), through the `linear` op (plain matmuls in the wasm backward). */
 export function dense(x: tf.Tensor, W: LayerVariable): tf.Tensor {
-  return tf.tidy(() => {
-    const [K, M] = W.shape as number[];
-    return tf.reshape(tf.matMul(tf.reshape(x, [-1, K]), W.read()), [...x.shape.slice(0, -1), M]);
-  });
+  return linear(x, W.read());
 }
 
 /**

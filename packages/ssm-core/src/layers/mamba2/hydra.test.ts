@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TEST_BACKENDS, useBackend } from '../../testing/backends';
 import { expectClose, expectNoLeak, rand } from '../../testing/compare';
+import { expectGradsReachEveryWeight } from '../../testing/layerChecks';
 import { maxAbs, weightsByName } from '../lti/testUtil';
 import { Hydra, quasiseparable, type HydraArgs } from './hydra';
 import { jsMixer } from './testUtil';
@@ -35,17 +36,7 @@ describe.each(TEST_BACKENDS)('Hydra on %s', (backend) => {
     const layer = new Hydra({ ...CFG, seed: 7 });
     const x = rand([B, L, DM], 22);
     const w = rand([B, L, DM], 23);
-    layer.apply(x);
-    const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, w)) as tf.Scalar);
-    const names = layer.trainableWeights.map((v) => v.name.split('/').pop());
-    expect(names.sort()).toEqual(['conv_bias', 'conv_weight', 'fc_D_kernel', 'in_proj_kernel', 'norm_weight', 'out_proj_kernel', 'ssm_A_log', 'ssm_D', 'ssm_dt_bias']);
-    for (const v of layer.trainableWeights) {
-      expect(grads[v.name]).toBeDefined();
-      expect(maxAbs(grads[v.name])).toBeGreaterThan(0);
-    }
-    tf.dispose([value, ...Object.values(grads)]);
-    expect(tf.memory().numTensors).toBe(before);
+    expectGradsReachEveryWeight(layer, x, w, ['conv_bias', 'conv_weight', 'fc_D_kernel', 'in_proj_kernel', 'norm_weight', 'out_proj_kernel', 'ssm_A_log', 'ssm_D', 'ssm_dt_bias']);
     tf.dispose([x, w]);
     layer.dispose();
   });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { causalConv1d } from '../../ops/causal-conv1d/causalConv1d';
+import { linear } from '../../ops/linear/linear';
 import { ssdScan } from '../../ops/ssd-scan/ssdScan';
 import { addValueWeight, checkInput, maskFactor, subRng } from '../lti/common';
 import { dense, gatedRmsNorm, splitLast, torchUniform } from './common';
@@ -56,7 +57,7 @@ export function quasiseparable(a: QuasiseparableArgs): tf.Tensor4D {
     const ys = shiftRight(y);
     const yF = tf.slice(ys, [0, 0, 0, 0], [b, L, H, P]);
     const yB = flip(tf.slice(ys, [b, 0, 0, 0], [b, L, H, P]));
-    const diag = tf.add(tf.reshape(tf.matMul(tf.reshape(a.x, [b * L, H * P]), a.WD), [b, L, H, 1]), tf.reshape(a.D, [H, 1]));
+    const diag = tf.add(tf.reshape(linear(tf.reshape(a.x, [b * L, H * P]), a.WD), [b, L, H, 1]), tf.reshape(a.D, [H, 1]));
     return tf.add(tf.add(yF, yB), tf.mul(diag, a.x)) as tf.Tensor4D;
   });
 }

@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TEST_BACKENDS, useBackend } from '../../testing/backends';
 import { expectClose, expectNoLeak, rand } from '../../testing/compare';
+import { expectGradsReachEveryWeight, expectStepMatchesForward } from '../../testing/layerChecks';
 import { maxAbs, weightsByName } from '../lti/testUtil';
 import { Mamba2, type Mamba2Args } from './mamba2';
 import { jsMixer } from './testUtil';
-import { stepInChunks } from '../../testing/stepInChunks';
 
 const [B, L, DM] = [2, 9, 4];
 /** dInner 8, headDim 4 → 2 heads; groups 2 exercises the grouped B/C and the grouped norm. */
@@ -37,17 +37,7 @@ describe.each(TEST_BACKENDS)('Mamba2 on %s', (backend) => {
     const layer = new Mamba2({ ...CFG, seed: 7 });
     const x = rand([B, L, DM], 12);
     const w = rand([B, L, DM], 13);
-    layer.apply(x);
-    const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, w)) as tf.Scalar);
-    const names = layer.trainableWeights.map((v) => v.name.split('/').pop());
-    expect(names.sort()).toEqual(['conv_bias', 'conv_weight', 'in_proj_kernel', 'norm_weight', 'out_proj_kernel', 'ssm_A_log', 'ssm_D', 'ssm_dt_bias']);
-    for (const v of layer.trainableWeights) {
-      expect(grads[v.name]).toBeDefined();
-      expect(maxAbs(grads[v.name])).toBeGreaterThan(0);
-    }
-    tf.dispose([value, ...Object.values(grads)]);
-    expect(tf.memory().numTensors).toBe(before);
+    expectGradsReachEveryWeight(layer, x, w, ['conv_bias', 'conv_weight', 'in_proj_kernel', 'norm_weight', 'out_proj_kernel', 'ssm_A_log', 'ssm_D', 'ssm_dt_bias']);
     tf.dispose([x, w]);
     layer.dispose();
   });
@@ -56,13 +46,8 @@ describe.each(TEST_BACKENDS)('Mamba2 on %s', (backend) => {
     const layer = new Mamba2({ ...CFG, seed: 9 });
     const T = 11;
     const x = rand([B, T, DM], 14);
-    const full = layer.apply(x) as tf.Tensor;
-    const before = tf.memory().numTensors;
-    const y = stepInChunks(layer, x, (state) => expect(state.map((s) => s.shape)).toEqual([[B, 8 + 2 * 2 * 3, 3], [B, 2, 4, 3]]));
-    expectClose(y, full, 1e-4, 1e-4, 'step vs forward');
-    tf.dispose(y);
-    expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([x, full]);
+    expectStepMatchesForward(layer, x, 1e-4, (state) => expect(state.map((s) => s.shape)).toEqual([[B, 8 + 2 * 2 * 3, 3], [B, 2, 4, 3]]));
+    x.dispose();
     layer.dispose();
   });
 

@@ -7,6 +7,7 @@ import { causalConv1d, causalConv1dStep } from '../../ops/causal-conv1d/causalCo
 import { MAX_CONV_WIDTH } from '../../ops/causal-conv1d/kernelNames';
 import { ssdScan } from '../../ops/ssd-scan/ssdScan';
 import { addValueWeight, buildWidth, checkInput, resolveSeed, subRng } from '../lti/common';
+import { MaskPassingLayer } from '../maskPassingLayer';
 import { firstMask, splitInputs } from '../mamba/mamba';
 import { combineSegments } from '../mamba/mambaCore';
 import { aLogInit, checkInts, checkSsdInitOptions, dense, dtBiasInit, gatedRmsNorm, mixerDims, splitLast, torchUniform, type SsdMixerDims } from './common';
@@ -49,7 +50,7 @@ const STREAM = { inProj: 20, convW: 21, convB: 22, aLog: 23, dt: 24, outProj: 25
  * tokens; padded outputs are zero. Packed sequences: `callWithSegments(x, segmentIds)` or
  * apply([x, segmentIds]) (int32 (batch, L)): state and conv never cross a change of id.
  */
-export class Mamba2 extends tfl.layers.Layer {
+export class Mamba2 extends MaskPassingLayer {
   static className = NAME;
   readonly dModel: number | null;
   readonly dState: number;
@@ -206,14 +207,6 @@ export class Mamba2 extends tfl.layers.Layer {
       const { y, last } = this.mix(conv.y, z, dt, state[1] as tf.Tensor4D);
       return { y, state: [conv.convState, last as tf.Tensor] };
     });
-  }
-
-  override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {
-    return Array.isArray(inputShape[0]) ? (inputShape[0] as tfl.Shape) : inputShape;
-  }
-
-  override computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return firstMask(mask) as tf.Tensor;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

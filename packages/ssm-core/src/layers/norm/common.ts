@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Checks shared by the norm layers; errors name the layer, the option, expected and received. */
-export function assertEps(layer: string, eps: unknown): asserts eps is number {
+export function assertEps(layer: string, eps: unknown, option = 'eps'): asserts eps is number {
   if (typeof eps !== 'number' || !Number.isFinite(eps) || !(eps > 0)) {
-    throw new Error(`${layer}: option 'eps' must be a finite number > 0, received ${String(eps)}`);
+    throw new Error(`${layer}: option '${option}' must be a finite number > 0, received ${String(eps)}`);
   }
 }
 

@@ -4,3 +4,6 @@ export { RMSNormGated, rmsNormGated } from './rmsNormGated';
 export type { RMSNormGatedArgs } from './rmsNormGated';
 export { DropPath, dropPath } from './dropPath';
 export type { DropPathArgs } from './dropPath';
+export { LayerNorm, layerNorm } from './layerNorm';
+export type { LayerNormArgs } from './layerNorm';
+export { layerNormalize, layerNormalizeReference } from './layerNormalize';

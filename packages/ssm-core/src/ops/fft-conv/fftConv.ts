@@ -26,7 +26,8 @@ export interface FftConvArgs {
  * wrap-around):
  *   causal:    y[b,h,l] = Σ_{j=0}^{min(l,Lk-1)} k[h,j] u[b,h,l-j]   (+ D[h] u[b,h,l])
  *   two-sided: y[b,h,l] = Σ_{m=0}^{L-1} k[h, l-m+L-1] u[b,h,m]     (+ D[h] u[b,h,l])
- * Runs the fused SIMD kernel on cpu and wasm, the reference twin (tf.spectral ops) elsewhere.
+ * Runs the fused SIMD kernel on cpu and wasm, WGSL kernels on webgpu (a Toeplitz or a Stockham FFT
+ * form, chosen per call: webgpu/formChoice.ts), the reference twin (tf.spectral ops) elsewhere.
  * Differentiable in u, k and D.
  */
 export function fftConv(args: FftConvArgs): tf.Tensor3D {

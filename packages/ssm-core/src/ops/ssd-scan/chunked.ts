@@ -129,7 +129,8 @@ function expSegsum(a: tf.Tensor, T: number): tf.Tensor {
   const above = triangle(T, 1, true); // [j, i] = 1 for i > j
   const lower = triangle(T, 0, false); // [i, j] = 1 for i ≥ j
   const rep = tf.mul(tf.expandDims(a, -2), above); // [.., j, i] = a_i for i > j
-  const segT = tf.cumsum(rep, a.rank); // [.., j, i] = Σ_{k=j+1..i} a_k, 0 for i ≤ j
+  // As rank 3: tfjs-backend-webgpu's Cumsum supports rank ≤ 4 only (rep is rank 5 for ssdScan).
+  const segT = tf.reshape(tf.cumsum(tf.reshape(rep, [-1, T, T]), 2), rep.shape); // [.., j, i] = Σ_{k=j+1..i} a_k, 0 for i ≤ j
   const perm = [...Array(a.rank - 1).keys(), a.rank, a.rank - 1];
   return tf.mul(tf.exp(tf.transpose(segT, perm)), lower);
 }

@@ -5,6 +5,8 @@ import { registerFusedKernels } from '../../kernels/registerAll';
 import { assertDtype, assertInt, assertRank, assertShape, assertTensor, fmtShape } from '../../util/validate';
 import { ssdScanChunked } from './chunked';
 import { SSD_SCAN_KERNEL, SsdScanAttrs } from './kernelNames';
+import { ssdScanUnfusedForm } from './unfusedForm';
+import { ssdScanViaSelectiveScan } from './viaSelectiveScan';
 
 /** Arguments of ssdScan (Mamba-2 layout). */
 export interface SsdScanArgs {
@@ -47,15 +49,18 @@ const OP = 'ssdScan';
  * Mamba-2's SSD scan. Per head h, with state S (P, N):
  *   S_t = exp(dt_t A_h) S_{t−1} + (dt_t x_t) ⊗ B_t,   y_t = S_t C_t (+ D x_t), then y_t *= silu(z_t).
  * With segmentIds, S_{t−1} is taken as 0 wherever segmentIds[b, t] ≠ segmentIds[b, t−1].
- * Runs the fused recurrent kernel on cpu/wasm and the chunked matmul form (chunked.ts) elsewhere;
- * both are differentiable with respect to every tensor argument.
+ * Runs the fused recurrent kernel on cpu/wasm; elsewhere the chunked matmul form (chunked.ts) or,
+ * on webgpu, the WGSL selective-scan kernel (viaSelectiveScan.ts), as unfusedForm.ts decides;
+ * all are differentiable with respect to every tensor argument.
  */
 export function ssdScan(args: SsdScanArgs & { returnLastState: true }): SsdScanResult;
 export function ssdScan(args: SsdScanArgs): Tensor4D;
 export function ssdScan(args: SsdScanArgs): Tensor4D | SsdScanResult {
   validateSsdScanArgs(args);
   registerFusedKernels();
-  if (!hasFusedKernel(SSD_SCAN_KERNEL)) return ssdScanChunked(args);
+  if (!hasFusedKernel(SSD_SCAN_KERNEL)) {
+    return ssdScanUnfusedForm() === 'selectiveScan' ? ssdScanViaSelectiveScan(args) : ssdScanChunked(args);
+  }
 
   const attrs: SsdScanAttrs = {
     hasD: args.D != null,

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
-import { useBackend } from '../../../testing/backends';
-import { HostTensor, expectHostClose, reportSkip, toHost, useWebgpu, valueAndGrads } from '../../../testing/webgpu';
+import { HostTensor, expectHostClose, toHost, valueAndGrads, webgpuSuite } from '../../../testing/webgpu';
 import { hasFusedKernel } from '../../../kernels/dispatch';
 import { causalConv1d } from '../causalConv1d';
 import { causalConv1dReference } from '../reference';
@@ -12,23 +11,18 @@ import { CASES, makeInputs, toArgs } from '../testCases';
 const TOL = { fwd: [1e-5, 1e-4] as [number, number], grad: [1e-4, 1e-3] as [number, number] };
 const PICK = ['L=1 W=4 bias silu state', 'W=1 state segments bias', 'W=8 all options', 'L < W-1 (L=5 W=8) state silu'];
 
-let skipReason: string | null = null;
-beforeAll(async () => {
-  await useBackend('cpu');
-  skipReason = await useWebgpu();
-  if (skipReason) reportSkip('causalConv1d.webgpu.test.ts', skipReason);
-}, 60_000);
+const webgpu = webgpuSuite('causalConv1d.webgpu.test.ts');
 
 describe('causalConv1d WGSL kernel on webgpu', () => {
   it('is registered and dispatched on webgpu', async () => {
-    if (skipReason) return;
+    if (webgpu.skip()) return;
     await tf.setBackend('webgpu');
     expect(hasFusedKernel(CAUSAL_CONV1D_KERNEL)).toBe(true);
     expect(hasFusedKernel(CAUSAL_CONV1D_GRAD_KERNEL)).toBe(true);
   });
 
   it.each(CASES.filter((c) => PICK.includes(c.name)).map((c) => [c.name, c] as const))('matches the reference twin: %s', async (_n, c) => {
-    if (skipReason) return;
+    if (webgpu.skip()) return;
     await tf.setBackend('cpu');
     const { floats, segmentIds } = makeInputs(c, 11);
     const host: HostTensor[] = [...floats, ...(segmentIds ? [segmentIds] : [])].map(toHost);

@@ -3,7 +3,8 @@ import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from
 import { HOST_BACKENDS, makeF32Output, readF32, readI32 } from '../../../kernels/hostIO';
 import { registerGradientOnce, registerKernelOnce } from '../../../kernels/dispatch';
 import { OPTIONAL_INPUTS, SELECTIVE_SCAN, SELECTIVE_SCAN_GRAD, SelectiveScanAttrs } from '../kernelNames';
-import { ScanDims, ScanInputs, scanBackward, scanForward } from './scanHost';
+import { ScanDims, scanDimsOf } from '../scanDims';
+import { ScanInputs, scanBackward, scanForward } from './scanHost';
 
 type KernelArgs = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap };
 
@@ -19,14 +20,9 @@ function hostInputs(backend: KernelBackend, inputs: NamedTensorInfoMap, a: Selec
     if (!t) throw new Error(`${SELECTIVE_SCAN}: missing kernel input '${name}'`);
     return t;
   };
-  const u = get('u');
-  const [Bt, D, L] = u.shape as [number, number, number];
-  const N = get('A').shape[1] as number;
-  const bShape = get('B').shape;
-  const G = bShape.length === 4 ? (bShape[1] as number) : 1;
   const f = (name: string) => readF32(backend, get(name));
   return {
-    d: { Bt, D, L, N, G },
+    d: scanDimsOf(get('u'), get('A'), get('B')),
     inp: {
       u: f('u'),
       delta: f('delta'),

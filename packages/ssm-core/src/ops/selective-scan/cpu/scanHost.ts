@@ -1,6 +1,7 @@
 import { Arena } from '../../../runtime/arena';
 import { runUnits } from './units';
 import { MODULE } from './moduleName';
+import type { ScanDims } from '../scanDims';
 
 /**
  * Host side of the fused selective scan: copies typed arrays into the SIMD module's arena, builds
@@ -9,13 +10,7 @@ import { MODULE } from './moduleName';
  * Plain typed arrays in and out, so the cpu and wasm backends share it.
  */
 
-export interface ScanDims {
-  Bt: number;
-  D: number;
-  L: number;
-  N: number;
-  G: number;
-}
+export type { ScanDims };
 
 export interface ScanInputs {
   u: Float32Array; // (Bt, D, L)
