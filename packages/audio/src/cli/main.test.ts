@@ -44,7 +44,8 @@ describe('statespace-audio CLI', () => {
   const ssamba = ['--size', 'nano', '--frames', '32', '--bins', '32'];
 
   it('pretrain → train --init → evaluate → predict, with the JSON last line', async () => {
-    const pre = await run(['pretrain', '--data', data, '--epochs', '1', '--out', path.join(work, 'pre'), ...ssamba, ...common]);
+    // --rate 8000: fbank of the clips at their own 8 kHz; the fine-tuning inherits it from the pretraining.
+    const pre = await run(['pretrain', '--data', data, '--epochs', '1', '--out', path.join(work, 'pre'), '--rate', '8000', ...ssamba, ...common]);
     expect(pre.err).not.toMatch(/error/);
     expect(pre.code).toBe(0);
     expect(lastJson(pre.out)).toMatchObject({ dataset: path.basename(data), model: 'ssamba', epochs: 1, pretrained: false });
@@ -55,6 +56,8 @@ describe('statespace-audio CLI', () => {
     expect(Object.keys(j).sort()).toEqual(['accuracy', 'dataset', 'epochs', 'model', 'pretrained', 'train_seconds']);
     expect(j).toMatchObject({ model: 'ssamba', epochs: 1, pretrained: true });
     expect(j.accuracy).toBeGreaterThanOrEqual(0);
+    const ftState = JSON.parse(fs.readFileSync(path.join(work, 'ft', 'checkpoints', 'last', 'state.json'), 'utf8'));
+    expect(ftState.extraState.features).toMatchObject({ kind: 'fbank', sampleRate: 8000, numMelBins: 32, length: 32 });
 
     const ev = await run(['evaluate', '--checkpoint', path.join(work, 'ft'), '--data', data, ...common]);
     expect(ev.code).toBe(0);

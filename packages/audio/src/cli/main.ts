@@ -14,6 +14,7 @@ const MODEL_FLAGS: Record<string, FlagSpec> = {
   samples: { type: 'integer', min: 16, help: 's4d-raw: samples per clip at 8 kHz (default 8000; 16000 for 2 s)' },
   mixer: { type: 'string', choices: ['s4d', 'mamba'], help: 's4d-raw: the SSM layer (default s4d)' },
   frame: { type: 'integer', min: 1, help: 's4d-raw: samples per SSM step (default 1 = every sample)' },
+  rate: { type: 'integer', min: 1000, help: 'resample clips to this rate before features (default: fbank 16000, s4d-raw 8000)' },
   'test-speakers': { type: 'list', help: 'hold these speakers out as the test set (speaker-independent split)' },
 };
 
@@ -95,7 +96,7 @@ const HANDLERS = {
   pretrain: async ({ flags: f }: ParsedCli) => {
     const r = await runPretrain({
       data: f.data, out: outDir(f, 'statespace-audio-pretrain'), epochs: f.epochs, batch: f.batch, lr: f.lr, seed: f.seed, resume: f.resume,
-      maxMinutes: f.maxMinutes, quiet: f.quiet, size: f.size, overrides: overridesOf(f, 'ssamba'), testSpeakers: f.testSpeakers, maskRatio: f.maskRatio,
+      maxMinutes: f.maxMinutes, quiet: f.quiet, size: f.size, sampleRate: f.rate, overrides: overridesOf(f, 'ssamba'), testSpeakers: f.testSpeakers, maskRatio: f.maskRatio,
     });
     process.stderr.write(`pretrained ${r.epochs} epochs on ${r.examples} clips in ${r.train_seconds.toFixed(1)} s, loss ${r.loss.toFixed(4)} → ${r.checkpoint}\n`);
     return { dataset: r.dataset, model: r.model, loss: r.loss, epochs: r.epochs, train_seconds: r.train_seconds, pretrained: false };
@@ -105,7 +106,7 @@ const HANDLERS = {
     const out = outDir(f, `statespace-audio-${model}`);
     const r = await runTrain({
       data: f.data, out, model, test: f.test, init: f.init, epochs: f.epochs, batch: f.batch, lr: f.lr, seed: f.seed, resume: f.resume,
-      maxMinutes: f.maxMinutes, patience: f.patience, quiet: f.quiet, size: f.size, overrides: overridesOf(f, model), testSpeakers: f.testSpeakers,
+      maxMinutes: f.maxMinutes, patience: f.patience, quiet: f.quiet, size: f.size, sampleRate: f.rate, overrides: overridesOf(f, model), testSpeakers: f.testSpeakers,
       specAugment: f.specAugment, mixup: f.mixup, validationFraction: f.validation,
     });
     fs.mkdirSync(out, { recursive: true });

@@ -1,4 +1,4 @@
-import { fftInPlace } from './fft';
+import { fftInPlace } from '@statespace/ssm-core';
 
 /** Kaldi `compute-fbank-feats` options (camelCase); defaults are Kaldi's except numMelBins (128, as SSAMBA/AST). */
 export interface FbankOptions {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fileSystemIO, initBackend, mulberry32 } from '@statespace/ssm-core';
+import { expectNoLeak } from '../../../ssm-core/src/testing/compare';
 import { tmpDir } from '../data/testUtil';
 import { gridShape, patchify } from './patchEmbed';
 import { clusteredMask, makeMaskedBatch, pretrainLosses } from './pretrain';
@@ -11,13 +12,6 @@ import { buildSsambaClassifier, buildSsambaPretrainModel, ssambaConfig, transfer
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
 });
-
-/** No tensor survives fn (ssm-core's expectNoLeak, inlined: its testing folder is outside this package's rootDir). */
-function expectNoLeak(fn: () => void): void {
-  const before = tf.memory().numTensors;
-  fn();
-  expect(tf.memory().numTensors).toBe(before);
-}
 
 const small = ssambaConfig('nano', { frames: 32, bins: 32 });
 

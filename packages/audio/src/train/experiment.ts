@@ -37,6 +37,8 @@ export interface CommonRunOptions {
   maxMinutes?: number;
   quiet?: boolean;
   size?: string;
+  /** Rate clips are resampled to before features (fbank default 16000; FSDD is 8 kHz, so 8000 leaves no empty mel bins). */
+  sampleRate?: number;
   /** Model config overrides (e.g. frames, bins, dModel, depth, tstride). */
   overrides?: Record<string, unknown>;
   testSpeakers?: string[];
@@ -80,6 +82,8 @@ function pickItems(ds: AudioDataset, o: CommonRunOptions & { validationFraction?
   return splitDataset(ds, { testSpeakers: o.testSpeakers, seed: o.seed ?? 0, validationFraction: o.validationFraction ?? 0 });
 }
 
+const rateOf = (o: CommonRunOptions): { sampleRate?: number } => (o.sampleRate !== undefined ? { sampleRate: o.sampleRate } : {});
+
 /** Loads the pretraining run at `p` (its out dir, checkpoints dir or best dir). */
 export async function loadPretrained(p: string): Promise<{ model: tfl.LayersModel; state: AudioRunState }> {
   const candidates = [path.join(p, 'checkpoints'), p];
@@ -97,7 +101,7 @@ export async function runPretrain(o: CommonRunOptions & { maskRatio?: number }):
   const ds = loadAudioDataset(o.data);
   const { train } = pickItems(ds, o);
   const config = ssambaConfig(o.size ?? 'tiny', { seed: o.seed ?? 0, ...(o.overrides as Partial<SsambaConfig>) });
-  const fc = featureConfig('fbank', { length: config.frames, numMelBins: config.bins });
+  const fc = featureConfig('fbank', { length: config.frames, numMelBins: config.bins, ...rateOf(o) });
   const { set, cfg } = featurizeTrain(train, ds.classes, fc, o.quiet);
   const model = buildSsambaPretrainModel(config);
   const ckpt = path.join(o.out, 'checkpoints');
@@ -131,13 +135,13 @@ export async function runTrain(o: TrainRunOptions): Promise<TrainRunResult> {
       transferEncoderWeights(pre.model, model);
       pre.model.dispose();
     }
-    fc = featureConfig('fbank', { length: config.frames, numMelBins: config.bins });
+    fc = featureConfig('fbank', { length: config.frames, numMelBins: config.bins, ...rateOf(o) });
   } else {
     if (o.init) throw new Error(`train: --init applies to --model ssamba only, received --model ${o.model}`);
     const config = rawClassifierConfig(o.size ?? 'micro', { seed: o.seed ?? 0, ...(o.overrides as Partial<RawClassifierConfig>) });
     modelConfig = config;
     model = buildRawClassifier(config, ds.classes.length);
-    fc = featureConfig('raw', { length: config.length });
+    fc = featureConfig('raw', { length: config.length, ...rateOf(o) });
   }
   // Normalization stats: the pretraining's, so the encoder sees inputs on the scale it learned.
   const trainFeat = pre ? { set: featurize(split.train, ds.classes, pre.state.features, o.quiet), cfg: pre.state.features } : featurizeTrain(split.train, ds.classes, fc, o.quiet);

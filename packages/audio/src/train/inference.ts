@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { classificationReport, loadCheckpoint, type ClassReport } from '@statespace/ssm-core';
+import { argmaxRows, classificationReport, loadCheckpoint, type ClassReport } from '@statespace/ssm-core';
 import { fileFeatures } from '../data/features';
 import { listWavFiles, loadAudioDataset } from '../data/layouts';
 import { splitDataset } from '../data/split';
@@ -37,11 +37,7 @@ export async function evaluateCheckpoint(checkpoint: string, o: { data?: string;
     if (bad >= 0) throw new Error(`evaluate: ${set.files[bad]} has label '${items[bad].label}', not one of the model's classes ${state.classes.join(', ')}`);
     const logits = predictLogits(model, set, inputShapeOf(state));
     const k = state.classes.length;
-    const pred = Int32Array.from({ length: set.x.length }, (_, i) => {
-      let b = 0;
-      for (let c = 1; c < k; c++) if (logits[i * k + c] > logits[i * k + b]) b = c;
-      return b;
-    });
+    const pred = argmaxRows(logits, k);
     return { report: classificationReport(set.y, pred, k, state.classes), state, examples: set.x.length };
   } finally {
     model.dispose();

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { BiMamba } from '@statespace/ssm-core';
+import { BiMamba, LayerNorm, SeededDropout } from '@statespace/ssm-core';
 import { GraphConv, GraphDense, GraphGatedGCN, GraphSegmentPool, GraphSequence, GraphSparseDense } from './graphLayers';
 import { INT_INPUTS, inputNames, type GraphModelConfig } from './config';
 
@@ -24,15 +24,15 @@ export function buildGraphModel(c: GraphModelConfig): tfl.LayersModel {
   let seed = c.seed * 1000;
   const next = (): number => ++seed;
   // Sparse input: dropout on the stored values, then a gather/segment-sum projection (first layer's weights).
-  const sparseVals = c.sparseInput ? (tfl.layers.dropout({ rate: c.inputDropout, seed: next() }).apply(inputs.featVals) as Sym) : null;
+  const sparseVals = c.sparseInput ? (new SeededDropout({ rate: c.inputDropout, seed: next() }).apply(inputs.featVals) as Sym) : null;
   const sparseProject = (units: number, relu: boolean, name: string): Sym =>
     new GraphSparseDense({ units, inputDim: c.numFeatures, relu, seed: next(), name }).apply([inputs.featRows, inputs.featCols, sparseVals as Sym, inputs.nodeSlots]) as Sym;
-  let h: Sym = c.sparseInput ? (null as unknown as Sym) : (tfl.layers.dropout({ rate: c.inputDropout, seed: next() }).apply(inputs.x) as Sym);
+  let h: Sym = c.sparseInput ? (null as unknown as Sym) : (new SeededDropout({ rate: c.inputDropout, seed: next() }).apply(inputs.x) as Sym);
   const globalMamba = (x: Sym, name: string): Sym => {
     const seq = new GraphSequence({ mode: 'toSequence', name: `${name}_seq` }).apply([x, inputs.order]) as Sym;
-    // Known gap: segment ids (state reset between graphs of a batch) are not passed: the layers engine hands the
-    // int32 ids to BiMamba as float32. Nodes stay grouped per graph, but the scan state flows across graphs.
-    const y = new BiMamba({ dModel: c.hidden, dState: c.dState, seed: next(), name }).apply(seq) as Sym;
+    // Segment ids (graph index per node, in scan order) reset the scan state between the graphs of a batch.
+    const seg = new GraphSequence({ mode: 'segments', name: `${name}_segments` }).apply([inputs.segment, inputs.order]) as Sym;
+    const y = new BiMamba({ dModel: c.hidden, dState: c.dState, seed: next(), name }).apply([seq, seg]) as Sym;
     return new GraphSequence({ mode: 'fromSequence', name: `${name}_back` }).apply([y, inputs.inverse]) as Sym;
   };
   if (c.model === 'gcn') {
@@ -43,12 +43,12 @@ export function buildGraphModel(c: GraphModelConfig): tfl.LayersModel {
       h = new GraphConv({ units, seed: next(), project: !(l === 0 && c.sparseInput), name: `gcn${l}` }).apply([h, ...edges, ew]) as Sym;
       if (!last) {
         h = tfl.layers.activation({ activation: 'relu' }).apply(h) as Sym;
-        h = tfl.layers.dropout({ rate: c.dropout, seed: next() }).apply(h) as Sym;
+        h = new SeededDropout({ rate: c.dropout, seed: next() }).apply(h) as Sym;
       }
     }
   } else {
     h = c.sparseInput ? sparseProject(c.hidden, true, 'encoder') : (new GraphDense({ units: c.hidden, relu: true, seed: next(), name: 'encoder' }).apply(h) as Sym);
-    h = tfl.layers.dropout({ rate: c.dropout, seed: next() }).apply(h) as Sym;
+    h = new SeededDropout({ rate: c.dropout, seed: next() }).apply(h) as Sym;
     for (let l = 0; l < c.layers; l++) {
       if (c.model === 'graph-mamba') {
         const local = new GraphGatedGCN({ seed: next(), name: `gated${l}` }).apply([h, ...edges]) as Sym;
@@ -63,8 +63,8 @@ export function buildGraphModel(c: GraphModelConfig): tfl.LayersModel {
         if (c.nodeMamba) parts.push(globalMamba(h, `nodeMamba${l}`));
         h = tfl.layers.add().apply(parts) as Sym;
       }
-      h = tfl.layers.layerNormalization({ name: `norm${l}` }).apply(h) as Sym;
-      h = tfl.layers.dropout({ rate: c.dropout, seed: next() }).apply(h) as Sym;
+      h = new LayerNorm({ epsilon: 1e-3, name: `norm${l}` }).apply(h) as Sym;
+      h = new SeededDropout({ rate: c.dropout, seed: next() }).apply(h) as Sym;
     }
   }
   if (c.task === 'graph') {

@@ -2,9 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { SeededInitializer } from '@statespace/ssm-core';
+import { layerNormalize, linear, SeededInitializer } from '@statespace/ssm-core';
 import { gatedAggregate, propagate } from '../ops/messagePassing';
-import { projectRows } from '../ops/matmul';
 
 /*
  * Graph layers for tfjs-layers functional models. Graph structure arrives as extra model inputs (int32 index
@@ -51,7 +50,7 @@ export class GraphConv extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const [h, src, dst, w] = asList(inputs, 4, 'GraphConv');
     return tf.tidy(() => {
-      const hw = this.kernel ? projectRows(h as tf.Tensor2D, this.kernel.read() as tf.Tensor2D) : (h as tf.Tensor2D);
+      const hw = this.kernel ? (linear(h, this.kernel.read()) as tf.Tensor2D) : (h as tf.Tensor2D);
       return tf.add(propagate(hw, src as tf.Tensor1D, dst as tf.Tensor1D, w as tf.Tensor1D, h.shape[0]), this.bias.read());
     });
   }
@@ -85,11 +84,9 @@ export class GraphGatedGCN extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const [h, src, dst] = asList(inputs, 3, 'GraphGatedGCN');
     return tf.tidy(() => {
-      const [ah, bh, dh, eh] = this.w.map((w) => projectRows(h as tf.Tensor2D, w.read() as tf.Tensor2D));
+      const [ah, bh, dh, eh] = this.w.map((w) => linear(h, w.read()));
       const agg = gatedAggregate(ah as tf.Tensor2D, bh as tf.Tensor2D, dh as tf.Tensor2D, eh as tf.Tensor2D, src as tf.Tensor1D, dst as tf.Tensor1D, h.shape[0]);
-      const { mean, variance } = tf.moments(agg, -1, true);
-      const normed = tf.add(tf.mul(tf.div(tf.sub(agg, mean), tf.sqrt(tf.add(variance, 1e-5))), this.gamma.read()), this.beta.read());
-      return tf.add(h, tf.relu(normed));
+      return tf.add(h, tf.relu(layerNormalize(agg, this.gamma.read(), this.beta.read(), 1e-5)));
     });
   }
   override computeOutputShape(s: tfl.Shape | tfl.Shape[]): tfl.Shape {
@@ -143,6 +140,17 @@ export class GraphSequence extends tfl.layers.Layer {
     super(args);
     this.mode = args.mode;
   }
+  /**
+   * tfjs-layers types every symbolic layer output float32 (topology's guessOutputDType), and the functional
+   * executor casts each computed output to its symbolic dtype (FeedDict.add → assertFeedCompatibility), so int32
+   * segment ids would reach BiMamba as float32. The 'segments' output is therefore declared int32 here; the executor
+   * then keeps the ids int32. Runs again when a saved model is deserialized (fromConfig re-applies layers).
+   */
+  override apply(inputs: tf.Tensor | tf.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[], kwargs?: Kwargs): tf.Tensor | tf.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[] {
+    const out = super.apply(inputs, kwargs);
+    if (this.mode === 'segments' && out instanceof tfl.SymbolicTensor) (out as { dtype: tf.DataType }).dtype = 'int32';
+    return out;
+  }
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs?: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       if (this.mode === 'last') {
@@ -169,7 +177,7 @@ export class GraphSequence extends tfl.layers.Layer {
 }
 tf.serialization.registerClass(GraphSequence);
 
-/** Dense layer on node rows (N, F) → (N, units) using projectRows (fast gradient on wasm); optional ReLU. */
+/** Dense layer on node rows (N, F) → (N, units) using ssm-core's linear (fast gradient on wasm); optional ReLU. */
 export class GraphDense extends tfl.layers.Layer {
   static className = 'GraphDense';
   readonly units: number;
@@ -192,7 +200,7 @@ export class GraphDense extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const h = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
     return tf.tidy(() => {
-      const y = tf.add(projectRows(h, this.kernel.read() as tf.Tensor2D), this.bias.read());
+      const y = tf.add(linear(h, this.kernel.read()), this.bias.read());
       return this.relu ? tf.relu(y) : y;
     });
   }
@@ -244,3 +252,4 @@ export class GraphSparseDense extends tfl.layers.Layer {
   }
 }
 tf.serialization.registerClass(GraphSparseDense);
+

@@ -7,4 +7,3 @@ export type { WeightedEdges } from './gcnNorm';
 export { propagate, gatedAggregate, weightedPool } from './messagePassing';
 export { rwse, lapPE } from './encodings';
 export { jacobiEigen } from './symEig';
-export { projectRows } from './matmul';

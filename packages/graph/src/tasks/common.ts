@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { EpochRecord } from '@statespace/ssm-core';
 import type { GraphModelConfig } from '../models/config';
 import { inputsInOrder, type GraphBatch } from './batch';
 
@@ -13,6 +14,8 @@ export interface TrainOptions {
   resume?: boolean;
   maxSeconds?: number;
   progress?: boolean;
+  /** Called after every epoch (loss, validation metrics, seconds): the tuning probe logs the curves with it. */
+  onEpochEnd?: (e: EpochRecord) => void;
 }
 
 /** Logits of a batch; training=true applies dropout. */

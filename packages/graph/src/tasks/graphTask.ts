@@ -61,6 +61,7 @@ export async function trainGraphFold(p: Prepared, train: Int32Array, test: Int32
     resume: o.resume,
     maxSeconds: o.maxSeconds,
     progress: o.progress ?? false,
+    onEpochEnd: o.onEpochEnd,
     extraState: { config: p.config, fold },
   });
   return { fold, testAccuracy: evaluateGraphs(net, p, test), trainSeconds: result.trainSeconds, model: net };

@@ -63,6 +63,7 @@ export async function trainNodeClassifier(ds: NodeDataset, split: NodeSplit, mod
       resume: o.resume,
       maxSeconds: o.maxSeconds,
       progress: o.progress ?? false,
+    onEpochEnd: o.onEpochEnd,
       extraState: { config: c, dataset: ds.name },
     });
     if (result.resumedFrom != null) {

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { RMSNorm } from '@statespace/ssm-core';
+import { RMSNorm, SeededDropout } from '@statespace/ssm-core';
 import { resolvePcmConfig, type PcmConfig } from './config';
 import { PcGroup, PcMaxPool, PcSampleXyz } from './pointLayers';
 import { PcOrderedMamba } from './orderedMamba';
@@ -47,7 +47,7 @@ export function buildPcm(name = 'pcm-tiny', overrides: Partial<PcmConfig> = {}):
   let g = new PcMaxPool({ axis: 1, name: 'global_pool' }).apply(feat) as SymT;
   g = new RMSNorm({ name: 'head_ln' }).apply(g) as SymT;
   g = dense(c.headHidden, 'relu', 'head_hidden').apply(g) as SymT;
-  if (c.dropout > 0) g = tfl.layers.dropout({ rate: c.dropout, seed: seed++, name: 'head_dropout' }).apply(g) as SymT;
+  if (c.dropout > 0) g = new SeededDropout({ rate: c.dropout, seed: seed++, name: 'head_dropout' }).apply(g) as SymT;
   const logits = dense(c.numClasses, undefined, 'logits').apply(g) as SymT;
   return tfl.model({ inputs, outputs: logits, name: `pcm_${name}` });
 }

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { RMSNorm } from '@statespace/ssm-core';
+import { RMSNorm, SeededDropout } from '@statespace/ssm-core';
 import { resolvePointNetConfig, type PointNetConfig } from './config';
 import { PcMaxPool } from './pointLayers';
 
@@ -24,7 +24,7 @@ export function buildPointNet(name = 'pointnet', overrides: Partial<PointNetConf
   });
   let g = new PcMaxPool({ axis: 1, name: 'global_pool' }).apply(h) as SymT;
   g = dense(c.headHidden, 'relu', 'head_hidden').apply(g) as SymT;
-  if (c.dropout > 0) g = tfl.layers.dropout({ rate: c.dropout, seed: seed++, name: 'head_dropout' }).apply(g) as SymT;
+  if (c.dropout > 0) g = new SeededDropout({ rate: c.dropout, seed: seed++, name: 'head_dropout' }).apply(g) as SymT;
   const logits = dense(c.numClasses, undefined, 'logits').apply(g) as SymT;
   return tfl.model({ inputs: points, outputs: logits, name: `pointnet_${name}` });
 }

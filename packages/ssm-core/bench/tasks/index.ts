@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/initBackend';
 import { parseTaskArgs, TASK_DEFAULTS, type TaskOptions } from './args';
+import { profileTaskStep } from './profile';
 import { trainTask, type TrainSettings } from './train';
 
 export { parseTaskArgs, TASK_USAGE } from './args';
@@ -9,10 +10,10 @@ interface Row { task: string; model: string; seq_len: number; accuracy: number; 
 
 function settingsFor(o: TaskOptions, task: TrainSettings['task'], mixer: TrainSettings['mixer']): TrainSettings {
   return {
-    task, mixer, dModel: o.dModel, nLayers: o.nLayers, dState: o.dState, seqLen: o.seqLen, batch: o.batch || TASK_DEFAULTS[task].batch,
-    lr: o.lr, ssmLr: o.ssmLr, weightDecay: 0.1, warmupSteps: o.warmupSteps, maxSteps: o.maxSteps, minutes: o.minutes,
+    task, mixer, dModel: o.dModel, nLayers: o.nLayers, dState: o.dState, expand: o.expand, seqLen: o.seqLen, batch: o.batch || TASK_DEFAULTS[task].batch,
+    lr: o.lr, ssmLr: o.ssmLr, weightDecay: o.weightDecay, warmupSteps: o.warmupSteps, maxSteps: o.maxSteps, minutes: o.minutes,
     startLen: o.startLen || TASK_DEFAULTS[task].startLen(o.seqLen), growAcc: o.growAcc, stopAcc: o.stopAcc,
-    evalLens: task === 'induction-heads' ? o.inductionEvalLens : [o.seqLen],
+    evalLens: task === 'induction-heads' ? o.inductionEvalLens : (o.copyEvalLens ?? [o.seqLen]),
     evalBatches: 4, evalBatch: 16, seed: o.seed, logEvery: 25,
   };
 }
@@ -21,6 +22,7 @@ function settingsFor(o: TaskOptions, task: TrainSettings['task'], mixer: TrainSe
 export async function runTasks(argv: string[]): Promise<void> {
   const o = parseTaskArgs(argv);
   await initBackend({ backend: o.backend });
+  if (o.profile) return profileTaskStep(o);
   if (!o.json) {
     console.log(`statespace synthetic tasks on ${tf.getBackend()}: ${o.nLayers} layers, dModel ${o.dModel}, dState ${o.dState}, `
       + `batch ${o.batch || 'per task'}, train L ${o.seqLen} (curriculum from ${o.startLen || 'per task'}), lr ${o.lr} (SSM ${o.ssmLr}), `

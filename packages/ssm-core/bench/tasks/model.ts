@@ -15,6 +15,8 @@ export interface TaskModelOptions {
   nLayers: number;
   /** Mamba's dState (S4D uses its own default, 64). */
   dState: number;
+  /** Mamba's expand (default 2). */
+  expand?: number;
   seed: number;
 }
 
@@ -36,7 +38,7 @@ export class TaskModel {
     });
     this.blocks = Array.from({ length: o.nLayers }, (_, i) => new Block({
       mixer: o.mixer === 'mamba'
-        ? new Mamba({ dModel, dState: o.dState, seed: seed + 101 * (i + 1) })
+        ? new Mamba({ dModel, dState: o.dState, expand: o.expand ?? 2, seed: seed + 101 * (i + 1) })
         : new S4D({ dModel, seed: seed + 101 * (i + 1) }),
     }));
     this.norm = new RMSNorm({});

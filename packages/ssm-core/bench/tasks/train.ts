@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, ssmParameterGroup } from '../../src/train/adamw';
-import { clipByGlobalNorm } from '../../src/train/clip';
 import { warmupCosine } from '../../src/train/schedule';
 import { disposeBatch, generate, toTensors, vocabSizeOf, type TaskName } from './data';
 import { TaskModel, type MixerKind } from './model';
+import { trainStep } from './step';
 
 export interface TrainSettings {
   task: TaskName;
@@ -11,6 +11,7 @@ export interface TrainSettings {
   dModel: number;
   nLayers: number;
   dState: number;
+  expand: number;
   seqLen: number;
   batch: number;
   lr: number;
@@ -75,7 +76,7 @@ export function evaluate(model: TaskModel, s: TrainSettings, seqLen: number): nu
  */
 export function trainTask(s: TrainSettings, label: string): TrainResult {
   const vocab = vocabSizeOf(s.task);
-  const model = new TaskModel({ mixer: s.mixer, vocabSize: vocab, dModel: s.dModel, nLayers: s.nLayers, dState: s.dState, seed: s.seed });
+  const model = new TaskModel({ mixer: s.mixer, vocabSize: vocab, dModel: s.dModel, nLayers: s.nLayers, dState: s.dState, expand: s.expand, seed: s.seed });
   const budgetMs = s.minutes * 60_000;
   const cosine = warmupCosine({ peakLr: 1, warmupSteps: 0, totalSteps: 10_000, minLr: 0.05 });
   const start = performance.now();
@@ -99,22 +100,13 @@ export function trainTask(s: TrainSettings, label: string): TrainResult {
     const b = toTensors(generate(s.task, s.batch, seqLen, s.seed + step));
     if (step === 0) tf.tidy(() => { model.logitsAt(b.tokens, b.positions); });
     if (vars.length === 0) vars = model.variables();
-    let correct = 0;
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.logitsAt(b.tokens, b.positions);
-      const pred = tf.argMax(logits, -1).dataSync();
-      b.labelValues.forEach((v, k) => { if (pred[k] === v) correct++; });
-      return tf.losses.softmaxCrossEntropy(tf.oneHot(b.labels, vocab), logits) as tf.Scalar;
-    }, vars);
-    const clipped = clipByGlobalNorm(grads, 1.0);
-    opt.applyGradients(clipped.grads);
-    const loss = value.dataSync()[0];
-    tf.dispose([value, ...Object.values(grads), ...Object.values(clipped.grads)]);
+    const r = trainStep(model, opt, vars, b, vocab);
+    const loss = r.loss;
     disposeBatch(b);
     step++;
     sinceGrow++;
     if (step === 1) { firstLoss = loss; tensorsAfterFirstStep = tf.memory().numTensors; }
-    const acc = correct / b.labelValues.length;
+    const acc = r.correct / r.total;
     lossEma = Number.isNaN(lossEma) ? loss : 0.9 * lossEma + 0.1 * loss;
     accEma = step === 1 ? acc : 0.9 * accEma + 0.1 * acc;
     const elapsed = (performance.now() - start) / 1000;

@@ -1,6 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { firstMask } from './mamba/mamba';
+
+/** The (batch, L) mask of the first input, whatever form tfl passes it in. */
+export function firstMask(mask: unknown): tf.Tensor | null {
+  const m = Array.isArray(mask) ? mask[0] : mask;
+  return m instanceof tf.Tensor ? m : null;
+}
+
+/** Splits call inputs into x and optional segment ids ([x, segmentIds] form). */
+export function splitInputs(inputs: tf.Tensor | tf.Tensor[]): [tf.Tensor, tf.Tensor2D | undefined] {
+  if (!Array.isArray(inputs)) return [inputs, undefined];
+  return [inputs[0], inputs[1] as tf.Tensor2D | undefined];
+}
 
 /**
  * Base of the sequence mixers whose output has the shape of their first input (x, in the

@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { buildWidth, checkOneOf } from '../lti/common';
-import { MaskPassingLayer } from '../maskPassingLayer';
-import { firstMask, splitInputs } from './mamba';
-import { combineSegments, MambaCore } from './mambaCore';
+import { MambaCore } from './mambaCore';
+import { SegmentedMixer } from './segmentedMixer';
 import { resolveMambaConfig, type MambaConfig, type MambaOptions } from './mambaConfig';
 
 export type BiMambaCombine = 'sum' | 'mean' | 'concat';
@@ -29,7 +27,7 @@ const BACKWARD_STREAMS = 100;
  * Padding: a mask (or segment ids) is flipped with the input and turned into segment ids, so after
  * the flip the (now leading) padding is its own segment and never reaches real tokens.
  */
-export class BiMamba extends MaskPassingLayer {
+export class BiMamba extends SegmentedMixer {
   static className = NAME;
   readonly config: MambaConfig;
   readonly combine: BiMambaCombine;
@@ -52,29 +50,15 @@ export class BiMamba extends MaskPassingLayer {
     this.built = true;
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
-    const [x, seg] = splitInputs(inputs);
-    return this.forward(x, seg, firstMask(kwargs?.mask));
+  protected override checkMixerInput(x: tf.Tensor): [number, number] {
+    return this.forwardCore.checkInput(x);
   }
 
-  /** Forward over packed sequences (int32 (batch, L) ids): neither direction crosses a change of id. */
-  callWithSegments(x: tf.Tensor, segmentIds: tf.Tensor2D, mask?: tf.Tensor): tf.Tensor {
-    // apply() builds the weights under the layer's name scope on first use.
-    return this.apply([x, segmentIds], mask ? { mask } : {}) as tf.Tensor;
-  }
-
-  private forward(x: tf.Tensor, segmentIds: tf.Tensor2D | undefined, mask: tf.Tensor | null): tf.Tensor {
-    const [batch, L] = this.forwardCore.checkInput(x);
-    return tf.tidy(() => {
-      const seg = combineSegments(NAME, batch, L, segmentIds, mask);
-      const m = mask == null ? null : tf.reshape(tf.cast(tf.notEqual(mask, 0), 'float32'), [batch, L, 1]);
-      const xm = m ? tf.mul(x, m) : x;
-      const yf = this.forwardCore.forward(xm, seg);
-      const segRev = seg ? (tf.reverse(seg, 1) as tf.Tensor2D) : undefined;
-      const yb = tf.reverse(this.backwardCore.forward(tf.reverse(xm, 1), segRev), 1);
-      const y = this.combine === 'concat' ? tf.concat([yf, yb], 2) : this.combine === 'mean' ? tf.mul(tf.add(yf, yb), 0.5) : tf.add(yf, yb);
-      return m ? tf.mul(y, m) : y;
-    });
+  protected override mix(x: tf.Tensor, segmentIds: tf.Tensor2D | undefined): tf.Tensor {
+    const yf = this.forwardCore.forward(x, segmentIds);
+    const segRev = segmentIds ? (tf.reverse(segmentIds, 1) as tf.Tensor2D) : undefined;
+    const yb = tf.reverse(this.backwardCore.forward(tf.reverse(x, 1), segRev), 1);
+    return this.combine === 'concat' ? tf.concat([yf, yb], 2) : this.combine === 'mean' ? tf.mul(tf.add(yf, yb), 0.5) : tf.add(yf, yb);
   }
 
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {

@@ -7,7 +7,7 @@ import { assertEps, rmsNormalize } from '../norm/common';
 import { DropPath } from '../norm/dropPath';
 import { buildWidth, checkRate } from '../lti/common';
 import { MaskPassingLayer } from '../maskPassingLayer';
-import { firstMask, splitInputs } from './mamba';
+import { firstMask, splitInputs } from '../maskPassingLayer';
 
 /** A serialized layer: { className, config } as tfjs writes it. */
 export interface SerializedLayer {

@@ -8,7 +8,7 @@ import { MAX_CONV_WIDTH } from '../../ops/causal-conv1d/kernelNames';
 import { ssdScan } from '../../ops/ssd-scan/ssdScan';
 import { addValueWeight, buildWidth, checkInput, resolveSeed, subRng } from '../lti/common';
 import { MaskPassingLayer } from '../maskPassingLayer';
-import { firstMask, splitInputs } from '../mamba/mamba';
+import { firstMask, splitInputs } from '../maskPassingLayer';
 import { combineSegments } from '../mamba/mambaCore';
 import { aLogInit, checkInts, checkSsdInitOptions, dense, dtBiasInit, gatedRmsNorm, mixerDims, splitLast, torchUniform, type SsdMixerDims } from './common';
 

@@ -7,3 +7,5 @@ export type { DropPathArgs } from './dropPath';
 export { LayerNorm, layerNorm } from './layerNorm';
 export type { LayerNormArgs } from './layerNorm';
 export { layerNormalize, layerNormalizeReference } from './layerNormalize';
+export { SeededDropout, seededDropout } from './seededDropout';
+export type { SeededDropoutArgs } from './seededDropout';

@@ -230,6 +230,11 @@ describe('fit', () => {
     await expect(fit(baseOptions(m, { resume: true }))).rejects.toThrow(/option 'checkpointDir' must be set when resume is true/);
     await expect(fit(baseOptions(m, { loss: (mm, b) => tf.mul(mse(mm, b), NaN) as tf.Scalar })))
       .rejects.toThrow(/training loss is NaN at epoch 1, batch 1/);
+    // What tfjs-wasm throws when its heap is exhausted (a bare WebAssembly RuntimeError).
+    const RuntimeError = (WebAssembly as unknown as { RuntimeError: ErrorConstructor }).RuntimeError;
+    const oom = () => { throw new RuntimeError('memory access out of bounds'); };
+    await expect(fit(baseOptions(m, { loss: oom }))).rejects.toThrow(/ran out of memory at epoch 1, batch 1 \(memory access out of bounds\).*lower the batch size/);
+    await expect(fit(baseOptions(m, { loss: () => { throw new Error('other'); } }))).rejects.toThrow(/^other$/);
     await expect(fit(baseOptions(m, { monitor: { metric: 'acc', mode: 'max' } }))).rejects.toThrow(/monitored metric 'acc' is undefined after epoch 1; validate\(\) returned \{loss\}/);
     m.dispose();
   });

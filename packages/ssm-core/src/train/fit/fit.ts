@@ -103,6 +103,8 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
         let lossValue: number;
         try {
           lossValue = await trainStep(o, batch, vars, optimizer, clipNorm);
+        } catch (e) {
+          throw explainOutOfMemory(e, epoch, count + 1);
         } finally {
           o.disposeBatch?.(batch);
         }
@@ -179,4 +181,14 @@ async function trainStep<B>(o: FitOptions<B>, batch: B, vars: tf.Variable[], opt
   } finally {
     tf.dispose([value, ...Object.values(grads)]);
   }
+}
+
+/**
+ * tfjs-wasm reports an exhausted WebAssembly heap (wasm32: at most 4 GiB for all tensors) as a bare
+ * RuntimeError 'memory access out of bounds' from deep inside a kernel; say what it means and what to do.
+ */
+function explainOutOfMemory(e: unknown, epoch: number, batch: number): unknown {
+  if (!(e instanceof Error) || !/memory access out of bounds|out of memory|Cannot enlarge memory/i.test(e.message)) return e;
+  return new Error(`${OP}: the '${tf.getBackend()}' backend ran out of memory at epoch ${epoch}, batch ${batch} (${e.message}): `
+    + 'the batch\'s activations and gradients do not fit its heap (tfjs-wasm: 4 GiB at most); lower the batch size or the sequence length', { cause: e });
 }
