@@ -47,7 +47,7 @@ export const TASK_USAGE = `usage: bench --tasks [--json] [--task selective-copyi
   batches at --task-len (default 256); induction heads also at 512 … 4096; --eval-lens sets the
   lengths for both tasks (e.g. selective copying trained at 256, evaluated at 256,512,1024).
   Length curriculum: training starts at L0 and doubles (up to --task-len) whenever the train
-  accuracy EMA reaches --grow-acc (default 0.9). Defaults per task: selective copying batch 16,
+  accuracy EMA reaches --grow-acc (default 0.9). Defaults per task: selective copying batch 8,
   L0 = 32 (16 data tokens and 16 markers: plain copying, no noise yet); induction heads batch 32, no curriculum. --stop-acc ends training early once the train
   accuracy EMA at --task-len reaches it.
   --profile: instead of training, times one training step of --model at Selective Copying's shape
@@ -60,7 +60,7 @@ export const TASK_USAGE = `usage: bench --tasks [--json] [--task selective-copyi
  * (docs/ssm-core.md, recipe table); Induction Heads has one target per sequence, so a larger batch, and trains at L from the start.
  */
 export const TASK_DEFAULTS: Record<TaskName, { batch: number; startLen: (seqLen: number) => number }> = {
-  'selective-copying': { batch: 16, startLen: (L) => Math.min(32, L) },
+  'selective-copying': { batch: 8, startLen: (L) => Math.min(32, L) },
   'induction-heads': { batch: 32, startLen: (L) => L },
 };
 
