@@ -3,7 +3,8 @@ import '../../src';
 import { useBackend } from '../../src/testing/backends';
 import { AdamW } from '../../src/train/adamw';
 import { disposeBatch, generate, toTensors, vocabSizeOf } from './data';
-import { runTasks } from './index';
+import { parseTaskArgs } from './args';
+import { runTasks, settingsFor } from './index';
 import { TaskModel } from './model';
 import { aggregateKernels } from './profile';
 import { trainStep } from './step';
@@ -78,6 +79,17 @@ describe('bench --tasks harness', () => {
       ['unnamed scope', 50, 0.5, 100 / 12], ['A', 3, 1, 0.5], ['B', 3, 0.5, 0.5],
     ]);
     expect(rows[0].nested).toBe(true);
+  });
+
+  it('--eval-lens applies to both tasks; without it selective copying is evaluated at --task-len; batch defaults per task', () => {
+    const given = parseTaskArgs(['--tasks', '--task-len', '128', '--eval-lens', '128,256']);
+    expect(settingsFor(given, 'selective-copying', 'mamba').evalLens).toEqual([128, 256]);
+    expect(settingsFor(given, 'induction-heads', 'mamba').evalLens).toEqual([128, 256]);
+    const plain = parseTaskArgs(['--tasks', '--task-len', '128']);
+    expect(settingsFor(plain, 'selective-copying', 'mamba').evalLens).toEqual([128]);
+    expect(settingsFor(plain, 'induction-heads', 'mamba').evalLens).toEqual([256, 512, 1024, 2048, 4096]);
+    expect(settingsFor(plain, 'selective-copying', 'mamba').batch).toBe(8);
+    expect(settingsFor(plain, 'induction-heads', 'mamba').batch).toBe(32);
   });
 
   it('rejects bad options with the flag and the value', () => {

@@ -8,7 +8,7 @@ export { parseTaskArgs, TASK_USAGE } from './args';
 
 interface Row { task: string; model: string; seq_len: number; accuracy: number; train_seconds: number }
 
-function settingsFor(o: TaskOptions, task: TrainSettings['task'], mixer: TrainSettings['mixer']): TrainSettings {
+export function settingsFor(o: TaskOptions, task: TrainSettings['task'], mixer: TrainSettings['mixer']): TrainSettings {
   return {
     task, mixer, dModel: o.dModel, nLayers: o.nLayers, dState: o.dState, expand: o.expand, seqLen: o.seqLen, batch: o.batch || TASK_DEFAULTS[task].batch,
     lr: o.lr, ssmLr: o.ssmLr, weightDecay: o.weightDecay, warmupSteps: o.warmupSteps, maxSteps: o.maxSteps, minutes: o.minutes,
