@@ -3,11 +3,13 @@ import * as tf from '@tensorflow/tfjs-core';
 // (the reference twins and the smoke case differentiate plain tf ops).
 import '@tensorflow/tfjs-layers';
 import { initBackend } from '../src/backend/initBackend';
+import { adapterReport } from './adapter';
 import { BenchOptions, parseArgs } from './args';
 import { withBandwidthBound } from './bandwidth';
 import { ALL_CASES, EXTRA_CASES } from './cases';
 import { jsonLine, speedups, tableHeader, tableRow } from './report';
 import { runCase } from './runner';
+import { expandShapes } from './shapes';
 import { runTasks } from './tasks';
 import { BenchCase, BenchResult, Impl } from './types';
 
@@ -18,7 +20,7 @@ function plan(o: BenchOptions): { backend: string; c: BenchCase; impl: Impl }[] 
     const names = [...new Set([...ALL_CASES, ...EXTRA_CASES].map((c) => c.op))].join(', ');
     throw new Error(`bench: no cases for --op ${o.op}; known ops: ${names}`);
   }
-  const cases = o.quick ? pool.filter((c) => c.quick) : pool;
+  const cases = expandShapes(o.quick ? pool.filter((c) => c.quick) : pool, o.shapes);
   const out: { backend: string; c: BenchCase; impl: Impl }[] = [];
   const caseRefs = o.backendGiven ? [] : pool.flatMap((c) => (c.referenceBackend ? [c.referenceBackend] : []));
   const backends = [...new Set([...o.fusedBackends, ...o.referenceBackends, ...caseRefs])];
@@ -39,6 +41,10 @@ async function main(): Promise<void> {
   // --tasks: train the synthetic tasks (bench/tasks) instead of timing the kernels.
   if (process.argv.includes('--tasks')) return runTasks(process.argv.slice(2));
   const o = parseArgs(process.argv.slice(2));
+  if (o.adapter) {
+    console.log(JSON.stringify(await adapterReport(o.backendGiven ? o.fusedBackends[0] : undefined)));
+    return;
+  }
   const runs = plan(o);
   const started = performance.now();
   if (!o.json) {
@@ -64,7 +70,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: Error) => {
-  console.error(e.message);
-  process.exit(1);
-});
+main().then(
+  // Exit explicitly: a started webgpu device keeps Node's event loop alive.
+  () => process.exit(0),
+  (e: Error) => {
+    console.error(e.message);
+    process.exit(1);
+  },
+);

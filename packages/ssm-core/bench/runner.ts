@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BenchOptions } from './args';
+import { kernelTimes } from './kernelTime';
 import { forward, forwardBackward, median, peakExtraBytes, timeOnce } from './measure';
 import { BenchCase, BenchResult, Impl, OpFn, PreparedInputs } from './types';
 
@@ -32,7 +33,7 @@ async function estimateSeconds(c: BenchCase, fn: OpFn, o: BenchOptions): Promise
 }
 
 function skipped(c: BenchCase, impl: Impl, backend: string, reason: string): BenchResult {
-  return { op: c.op, impl, backend, shape: c.shape, skipped: reason };
+  return { op: c.op, impl, backend, shape: c.shape, skipped: reason, ...(c.annotate ? c.annotate(c.shape) : {}) };
 }
 
 /** Measures one (case, impl, backend): median fwd and fwd+bwd times, peak extra bytes. */
@@ -89,6 +90,8 @@ async function measure(c: BenchCase, fn: OpFn, impl: Impl, backend: string, o: B
       op: c.op, impl, backend, shape: c.shape,
       fwd_ms: round(median(fwd)), fwd_bwd_ms: round(median(fwdBwd)),
       peak_bytes: peak, peak_bytes_fwd_bwd: peakFb, runs,
+      ...(o.kernelTime ? await kernelTimes(fn, inp, w) : {}),
+      ...(c.annotate ? c.annotate(c.shape) : {}),
     };
   } finally {
     tf.dispose([w, ...Object.values(inp.tensors)]);

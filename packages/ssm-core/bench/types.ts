@@ -24,9 +24,11 @@ export interface BenchCase {
    * A smaller shape and how many times more work the real shape is: used to estimate a slow
    * implementation's time before running it at full size.
    */
+  probe?: { shape: Record<string, number>; factor: number };
   /** Where the reference twin is fastest (default: the --backend choice). */
   referenceBackend?: string;
-  probe?: { shape: Record<string, number>; factor: number };
+  /** Extra fields for the result line at a shape (e.g. which fftConv form `auto` would pick). */
+  annotate?(shape: Record<string, number>): Partial<BenchResult>;
 }
 
 export interface BenchResult {
@@ -48,4 +50,12 @@ export interface BenchResult {
   peak_gbps?: number;
   bound_ms?: number;
   bound_fwd_bwd_ms?: number;
+  /** With --kernel-time: tf.time's kernelMs (webgpu: GPU time of every dispatch), median of 5. */
+  kernel_fwd_ms?: number;
+  kernel_fwd_bwd_ms?: number;
+  /** With --kernel-time: the programs with the most GPU time in one fwd+bwd call, ms. */
+  kernel_top_fwd_bwd?: Record<string, number>;
+  /** fftConv forms (bench/cases/fftConv.ts): the form `auto` picks and both roofline estimates (flop units). */
+  auto_picks?: string;
+  estimates?: { toeplitz: number; fft: number };
 }

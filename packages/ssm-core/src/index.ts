@@ -7,6 +7,7 @@ export { fftInPlace } from './util/fft';
 export * from './io';
 export * from './train';
 export * from './layers/norm';
+export * from './layers/linear';
 export { fftConv } from './ops/fft-conv/fftConv';
 export type { FftConvArgs, FftConvMode } from './ops/fft-conv/fftConv';
 export { fftConvReference } from './ops/fft-conv/reference';

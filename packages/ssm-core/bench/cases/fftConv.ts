@@ -1,7 +1,7 @@
 import { fftConv } from '../../src/ops/fft-conv/fftConv';
 import { fftConvReference } from '../../src/ops/fft-conv/reference';
-import { setFftConvWebgpuOptions } from '../../src/ops/fft-conv/webgpu/formChoice';
-import { BenchCase, Impl, OpFn } from '../types';
+import { chooseFftConvForm, fftConvEstimates, setFftConvWebgpuOptions } from '../../src/ops/fft-conv/webgpu/formChoice';
+import { BenchCase, BenchResult, Impl, OpFn } from '../types';
 import { uniform } from './inputs';
 
 type Shape = { B: number; H: number; L: number };
@@ -54,11 +54,17 @@ function forced(form: 'toeplitz' | 'fft'): (impl: Impl) => OpFn | string {
   };
 }
 
+/** What `auto` picks at this shape (full-length causal kernel) and both roofline estimates. */
+function autoChoice(s: Record<string, number>): Partial<BenchResult> {
+  return { auto_picks: chooseFftConvForm(s.B, s.H, s.L, s.L, 'causal'), estimates: fftConvEstimates(s.B, s.H, s.L, s.L, 'causal') };
+}
+
 const SWEEP_L = [64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
 
 export const fftConvFormCases: BenchCase[] = (['toeplitz', 'fft'] as const).flatMap((form) =>
   SWEEP_L.map((L) => ({
     op: form === 'fft' ? 'fftConvFft' : 'fftConvToeplitz', shape: { B: 2, H: 16, L }, quick: false, load: forced(form), prepare,
     probe: L > 1024 ? { shape: { B: 2, H: 16, L: 1024 }, factor: form === 'fft' ? L / 1024 : (L / 1024) ** 2 } : undefined,
+    annotate: autoChoice,
   })),
 );

@@ -1,13 +1,27 @@
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { treeReduce } from './treeReduce';
 import { GUARD, runWgsl } from './wgslProgram';
+
+/** Sums shorter than this stay one thread per output (a workgroup would be mostly idle). */
+const TREE_MIN_TERMS = 64;
 
 /**
  * out[i1, i3] = Σ_{i0, i2} x[offset + ((i0·a1 + i1)·a2 + i2)·a3 + i3]: reduces a (packed) buffer
  * over two axes (e.g. dA partials (Bt, D, K, N) -> (D, N); per-channel B/C terms
- * (Bt·G, D/G, N·L) -> (Bt·G, N·L)). One thread per output, sequential sums (deterministic).
+ * (Bt·G, D/G, N·L) -> (Bt·G, N·L); a bias gradient (Bt, D, L, 1) -> (D)). Deterministic.
+ * With a3 = 1 (the summed i2 axis contiguous) and long sums: a workgroup tree reduction
+ * (treeReduce; one thread per output there would loop over Bt·L terms with D threads). Otherwise
+ * one thread per output, whose neighbours read neighbouring addresses (i3 is innermost).
  */
 export function sumAxes02(backend: KernelBackend, x: TensorInfo, offset: number, dims: [number, number, number, number], outShape: number[]): TensorInfo {
   const [a0, a1, a2, a3] = dims;
+  if (a3 === 1 && a0 * a2 >= TREE_MIN_TERMS) {
+    return treeReduce(backend, {
+      name: 'sum02', key: '', rows: a1, n: a0 * a2, outShape, inputs: [x], variableNames: ['x'],
+      uniforms: { off: offset, a1, a2 },
+      term: 'fn term(r : i32, t : i32) -> f32 { return x[uniforms.off + ((t / uniforms.a2) * uniforms.a1 + r) * uniforms.a2 + t % uniforms.a2]; }',
+    });
+  }
   return runWgsl(backend, {
     name: 'sum02',
     key: '',
@@ -57,27 +71,16 @@ export function zerosInfo(backend: KernelBackend, shape: number[]): TensorInfo {
 }
 
 /**
- * out[c] = Σ_{b, l} x[b, c, l]·y[b, c, l] over two (Bt, C, L) buffers, one thread per channel
- * (the skip weight's gradient dD of the selective scan and of fftConv).
+ * out[c] = Σ_{b, l} x[b, c, l]·y[b, c, l] over two (Bt, C, L) buffers (the skip weight's gradient
+ * dD of the selective scan and of fftConv): a workgroup tree reduction per channel (treeReduce).
  */
 export function channelDot(backend: KernelBackend, x: TensorInfo, y: TensorInfo, [Bt, C, L]: [number, number, number]): TensorInfo {
-  return runWgsl(backend, {
-    name: 'channelDot',
-    key: '',
-    outputShape: [C],
-    inputs: [x, y],
-    variableNames: ['x', 'y'],
-    threads: C,
-    uniforms: { Bt, C, L },
-    body: `
-fn main(index : i32) {
-  ${GUARD}
-  var s = 0.0;
-  for (var b = 0; b < uniforms.Bt; b = b + 1) {
-    let o = (b * uniforms.C + index) * uniforms.L;
-    for (var l = 0; l < uniforms.L; l = l + 1) { s = s + x[o + l] * y[o + l]; }
-  }
-  result[index] = s;
+  return treeReduce(backend, {
+    name: 'channelDot', key: '', rows: C, n: Bt * L, outShape: [C], inputs: [x, y], variableNames: ['x', 'y'],
+    uniforms: { C, L },
+    term: `fn term(r : i32, t : i32) -> f32 {
+  let o = ((t / uniforms.L) * uniforms.C + r) * uniforms.L + t % uniforms.L;
+  return x[o] * y[o];
 }`,
   });
 }

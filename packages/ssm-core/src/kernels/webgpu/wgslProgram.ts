@@ -53,6 +53,9 @@ export function runWgsl(backend: KernelBackend, spec: WgslSpec): TensorInfo {
     uniforms: ['threads : i32,', ...names.map((n) => `${n} : i32,`)].join(' '),
     getUserCode: () => spec.body,
   };
+  // tfjs labels shader modules and tf.time's per-dispatch timers by program.constructor.name:
+  // name ours after the spec (else every one reads "Object").
+  Object.defineProperty(program, 'constructor', { value: { name: spec.name }, enumerable: false });
   const data = [spec.threads, ...names.map((n) => (spec.uniforms as Record<string, number>)[n] as number)];
   return (backend as WebgpuBackendLike).runWebGPUProgram(program, spec.inputs, spec.dtype ?? 'float32', data.map((v) => ({ type: 'int32', data: [v] })));
 }
@@ -61,6 +64,12 @@ export function runWgsl(backend: KernelBackend, spec: WgslSpec): TensorInfo {
 export function disposeInfos(backend: KernelBackend, infos: (TensorInfo | null | undefined)[]): void {
   for (const t of infos) if (t) (backend as WebgpuBackendLike).disposeData(t.dataId);
 }
+
+/**
+ * Flat workgroup index over a 2-D dispatch (tfjs copies the builtins into these private vars), for
+ * programs written per workgroup (they read `localIndex` and `groupIndex()`).
+ */
+export const GROUP_INDEX = 'fn groupIndex() -> i32 { return i32(workgroupId.y * numWorkgroups.x + workgroupId.x); }';
 
 /** Returns early from main() for the padding threads of the last workgroup. */
 export const GUARD = 'if (index >= uniforms.threads) { return; }';

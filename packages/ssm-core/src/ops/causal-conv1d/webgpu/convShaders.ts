@@ -90,21 +90,18 @@ fn main(index : i32) {
 }`;
 }
 
-/** dweight (D, W): Σ_{b,l} dz[b,d,l]·xpad[l − i] over valid taps, i = W−1−j. Binds dz, x, st?, seg?. */
+/**
+ * dweight (D, W): Σ_{b,l} dz[b,d,l]·xpad[l − i] over valid taps, i = W−1−j, as the term of a tree
+ * reduction (row r = d·W + j, term t = b·L + l). Binds dz, x, st?, seg?.
+ */
 export function convGradWeight(f: ConvFlags): string {
   return `${prelude(f, false)}
-fn main(index : i32) {
-  if (index >= uniforms.threads) { return; }
-  let d = index / W;
-  let i = W - 1 - index % W;
-  var s = 0.0;
-  for (var b = 0; b < uniforms.Bt; b = b + 1) {
-    for (var l = 0; l < uniforms.L; l = l + 1) {
-      var ok = true;
-      for (var k = 1; k <= i; k = k + 1) { if (changedAt(b, l - k + 1)) { ok = false; } }
-      if (ok) { s = s + dz[(b * uniforms.D + d) * uniforms.L + l] * xpadAt(b, d, l - i); }
-    }
-  }
-  result[index] = s;
+fn term(r : i32, t : i32) -> f32 {
+  let d = r / W;
+  let i = W - 1 - r % W;
+  let b = t / uniforms.L;
+  let l = t % uniforms.L;
+  for (var k = 1; k <= i; k = k + 1) { if (changedAt(b, l - k + 1)) { return 0.0; } }
+  return dz[(b * uniforms.D + d) * uniforms.L + l] * xpadAt(b, d, l - i);
 }`;
 }

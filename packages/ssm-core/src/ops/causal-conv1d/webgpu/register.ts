@@ -1,6 +1,7 @@
 import type { KernelBackend, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { registerKernelOnce } from '../../../kernels/dispatch';
 import { copyRows, sumAxes02 } from '../../../kernels/webgpu/commonPrograms';
+import { treeReduce } from '../../../kernels/webgpu/treeReduce';
 import { disposeInfos, runWgsl } from '../../../kernels/webgpu/wgslProgram';
 import { CAUSAL_CONV1D_GRAD_KERNEL, CAUSAL_CONV1D_KERNEL, CausalConv1dAttrs } from '../kernelNames';
 import { ConvFlags, convForward, convGradWeight, convGradXpad, convGradZ, convKey } from './convShaders';
@@ -51,9 +52,10 @@ const backward: KernelFunc = ({ inputs, backend, attrs }) => {
     threads: Bt * D * (L + W - 1), uniforms: s.uniforms, body: convGradXpad(f),
   });
   const noW = s.named.filter((e) => e[0] !== 'w' && e[0] !== 'bias');
-  const dW = runWgsl(be, {
-    name: 'ccGradW', key, outputShape: [D, W], inputs: [dz, ...noW.map((e) => e[1])], variableNames: ['dz', ...noW.map((e) => e[0])],
-    threads: D * W, uniforms: s.uniforms, body: convGradWeight(f),
+  // A workgroup tree reduction per (d, tap): one thread per tap looping over Bt·L was most of the backward.
+  const dW = treeReduce(be, {
+    name: 'ccGradW', key, rows: D * W, n: Bt * L, outShape: [D, W], inputs: [dz, ...noW.map((e) => e[1])],
+    variableNames: ['dz', ...noW.map((e) => e[0])], uniforms: s.uniforms, term: convGradWeight(f),
   });
   const dB = sumAxes02(be, dz, 0, [Bt, D, L, 1], [D]);
   const dx = copyRows(be, dxpad, W - 1, Bt * D, L, L + W - 1, [Bt, D, L]);

@@ -60,14 +60,34 @@ function twiddles(n: number): Float32Array {
   return t;
 }
 
-/** Runs the passes of one fftConv call; every intermediate it makes is freed by dispose(). */
+/**
+ * The twiddle table of size n on a backend, uploaded once and kept for the backend's lifetime
+ * (n·4 bytes: 128 KiB at n = 32768). Uploading it per call made tfjs create and destroy a mapped
+ * staging buffer every call — a per-call host cost the Toeplitz form does not have.
+ */
+const deviceTwiddles = new WeakMap<KernelBackend, Map<number, TensorInfo>>();
+
+function twiddlesOn(be: KernelBackend, n: number): TensorInfo {
+  let byN = deviceTwiddles.get(be);
+  if (!byN) deviceTwiddles.set(be, (byN = new Map()));
+  let t = byN.get(n);
+  if (!t) byN.set(n, (t = uploadF32(be, [n / 2, 2], twiddles(n))));
+  return t;
+}
+
+/** How many twiddle tables a backend holds (tests count every other GPU buffer as a leak). */
+export function cachedTwiddleTables(be: KernelBackend): number {
+  return deviceTwiddles.get(be)?.size ?? 0;
+}
+
+/** Runs the passes of one fftConv call; each pass frees its intermediates (the twiddle table is the backend's). */
 export class FftRunner {
   private readonly tw: TensorInfo;
   private readonly uniforms: Record<string, number>;
 
   constructor(private readonly be: KernelBackend, readonly plan: FftPlan) {
     const { n, Bt, H, L, Lk, shift, Bp } = plan;
-    this.tw = uploadF32(be, [n / 2, 2], twiddles(n));
+    this.tw = twiddlesOn(be, n);
     this.uniforms = { n, Bt, H, L, Lk, shift, Bp };
     if (plan.s > 0) {
       const bytes = Bp * H * n * 8;
@@ -76,10 +96,6 @@ export class FftRunner {
         throw new Error(`fftConv (webgpu, FFT form): the spectrum of ${Bt}×${H} rows at n=${n} needs ${bytes} bytes, more than this device binds (maxStorageBufferBindingSize ${max}); split the batch or use the Toeplitz form`);
       }
     }
-  }
-
-  dispose(): void {
-    disposeInfos(this.be, [this.tw]);
   }
 
   /** The kernel's spectrum (block-permuted), complex [H, n]. */

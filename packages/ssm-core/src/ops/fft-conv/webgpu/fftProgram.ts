@@ -1,5 +1,5 @@
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { runWgsl } from '../../../kernels/webgpu/wgslProgram';
+import { GROUP_INDEX, runWgsl } from '../../../kernels/webgpu/wgslProgram';
 
 /**
  * runWgsl (kernels/webgpu/wgslProgram.ts) counted in workgroups rather than threads, so that a
@@ -21,9 +21,6 @@ export interface FftProgramSpec {
 }
 
 type WebgpuBackendLike = KernelBackend & { device?: { limits: Record<string, number> } };
-
-/** Flat workgroup index for a 2-D dispatch (tfjs copies the builtins into these private vars). */
-const GROUP_INDEX = 'fn groupIndex() -> i32 { return i32(workgroupId.y * numWorkgroups.x + workgroupId.x); }';
 
 export function runFftProgram(backend: KernelBackend, spec: FftProgramSpec): TensorInfo {
   const { groups, body, name, ...rest } = spec;

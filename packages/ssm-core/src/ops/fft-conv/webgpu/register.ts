@@ -33,14 +33,10 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const a = attrs as unknown as FftConvAttrs;
   if (form(u, k, a) === 'toeplitz') return toeplitzForward(be, u, k, D, a);
   const r = runner(be, u, k, a);
-  try {
-    const kf = r.spectrum(k);
-    const y = r.convolve(u, kf, false, a.hasD ? D : null);
-    disposeInfos(be, [kf]);
-    return y;
-  } finally {
-    r.dispose();
-  }
+  const kf = r.spectrum(k);
+  const y = r.convolve(u, kf, false, a.hasD ? D : null);
+  disposeInfos(be, [kf]);
+  return y;
 };
 
 /** Outputs [du, dk, dD] as the cpu kernel (dD is computed even without D: the op then ignores it). */
@@ -51,14 +47,10 @@ const backward: KernelFunc = ({ inputs, backend, attrs }) => {
   const dD = gradD(be, u, dy);
   if (form(u, k, a) === 'toeplitz') return [...toeplitzBackward(be, u, k, D, dy, a), dD];
   const r = runner(be, u, k, a);
-  try {
-    const kf = r.spectrum(k);
-    const du = r.convolve(dy, kf, true, a.hasD ? D : null);
-    disposeInfos(be, [kf]);
-    return [du, r.correlate(dy, u), dD];
-  } finally {
-    r.dispose();
-  }
+  const kf = r.spectrum(k);
+  const du = r.convolve(dy, kf, true, a.hasD ? D : null);
+  disposeInfos(be, [kf]);
+  return [du, r.correlate(dy, u), dD];
 };
 
 export function registerFftConvWebgpu(): void {

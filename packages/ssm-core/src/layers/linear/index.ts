@@ -1,0 +1,2 @@
+export { Linear, linearLayer, geluTanh } from './linearLayer';
+export type { LinearArgs, LinearActivation } from './linearLayer';
