@@ -2,13 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { printJsonResult, resolveDataDir, type ParsedCli } from '@statespace/ssm-core';
+import { augmentFor } from '../data/augment';
 import { openDataset } from '../data/dataset';
 import { detectIdxFolder } from '../data/idx';
 import { holdOutLast, type ImageSource } from '../data/source';
 import { renderShapes } from '../data/synthetic';
 import { evaluateModel, writeConfusionPng } from '../eval/evaluate';
 import { buildVisionModel, countParams } from '../models/buildModel';
-import { MODEL_NAMES, resolveModelConfig } from '../models/configs';
+import { MODEL_NAMES, recipeLr, resolveModelConfig } from '../models/configs';
 import { estimateMeanStd } from '../train/meanStd';
 import { trainVisionModel } from '../train/trainVision';
 
@@ -59,8 +60,9 @@ export async function runBenchCommand(p: ParsedCli): Promise<object> {
     const dir = path.join(out, name);
     log(`bench ${name}: ${countParams(model)} parameters, train ${train.size}, evaluate ${Math.min(evalSet.size, valLimit ?? Infinity)} (${evalSet.description}), backend ${tf.getBackend()}`);
     const r = await trainVisionModel({
-      model, train, val: evalSet, valLimit: quick ? 200 : Math.min(valLimit ?? 2000, 2000), epochImages: quick ? 640 : f.epochImages, data, epochs, batch, lr: f.lr, seed: f.seed, checkpointDir: path.join(dir, 'checkpoints'),
-      resume: f.resume, maxSeconds: maxMinutes * 60, progress: !f.quiet, warmupSteps: quick ? 20 : undefined,
+      model, train, val: evalSet, valLimit: quick ? 200 : Math.min(valLimit ?? 2000, 2000), epochImages: quick ? 640 : f.epochImages, data, epochs, batch, lr: f.lr ?? recipeLr(name), seed: f.seed, checkpointDir: path.join(dir, 'checkpoints'),
+      resume: f.resume, maxSeconds: maxMinutes * 60, progress: !f.quiet, warmupSteps: quick ? 20 : undefined, augment: augmentFor(f.augment, cfg.inputSize), timeSchedule: !quick,
+      onEpochEnd: (e) => log(`${name} epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)} val top-1 ${((e.val?.top1 ?? NaN) * 100).toFixed(2)}% (${e.seconds.toFixed(0)} s)`),
     });
     const epochImages = quick ? 640 : Math.min(train.size, f.epochImages ?? train.size);
     const steps = r.history.length * Math.floor(epochImages / batch);

@@ -7,9 +7,10 @@ import { makeBatch, openDataset } from '../data/dataset';
 import { holdOutLast, type ImageSource } from '../data/source';
 import { evaluateModel, writeConfusionPng } from '../eval/evaluate';
 import { buildVisionModel, countParams } from '../models/buildModel';
-import { resolveModelConfig } from '../models/configs';
+import { recipeLr, resolveModelConfig } from '../models/configs';
 import { estimateMeanStd } from '../train/meanStd';
 import { trainVisionModel, type VisionDataConfig } from '../train/trainVision';
+import { augmentFor } from '../data/augment';
 import { loadVisionCheckpoint } from './checkpointPath';
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -36,9 +37,10 @@ export async function trainCommand(p: ParsedCli): Promise<TrainResult> {
   fs.mkdirSync(out, { recursive: true });
   log(`${f.model}: ${params} parameters; train ${train.size} (${train.description}), validation ${val.size}${test ? `, test ${test.size}` : ''}; backend ${tf.getBackend()}`);
   const result = await trainVisionModel({
-    model, train, val, data, epochs: f.epochs, batch: f.batch, lr: f.lr, seed: f.seed, augment: f.noAugment ? null : {},
+    model, train, val, data, epochs: f.epochs, batch: f.batch, lr: f.lr ?? recipeLr(f.model), seed: f.seed, augment: f.noAugment ? null : augmentFor(f.augment, size),
     checkpointDir: path.join(out, 'checkpoints'), resume: f.resume, epochImages: f.epochImages, valLimit: f.valLimit, patience: f.patience, progress: !f.quiet,
     maxSeconds: f.maxMinutes != null ? f.maxMinutes * 60 : undefined,
+    timeSchedule: f.maxMinutes != null, // the cosine ends with the time budget if that comes first
     onEpochEnd: (e) => log(`epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)} val top-1 ${((e.val?.top1 ?? NaN) * 100).toFixed(2)}% (${e.seconds.toFixed(0)} s)`),
   });
   model.dispose();

@@ -43,8 +43,8 @@ describe('statespace-vision CLI (in-process, generated data)', () => {
     expect(fs.existsSync(path.join(out, 'confusion.png'))).toBe(true);
   });
 
-  it('--resume continues from the last checkpoint', async () => {
-    const r = await run(['train', ...common, '--epochs', '2', '--resume']);
+  it('--resume continues from the last checkpoint (with --max-minutes: the time-aware schedule\'s optimizer)', async () => {
+    const r = await run(['train', ...common, '--epochs', '2', '--resume', '--max-minutes', '5']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.lines[r.lines.length - 1]).epochs).toBe(2);
     const state = JSON.parse(fs.readFileSync(path.join(out, 'checkpoints', 'last', 'state.json'), 'utf8'));

@@ -1,5 +1,6 @@
 import type { CliSpec, FlagSpec } from '@statespace/ssm-core';
 import { MODEL_NAMES } from '../models/configs';
+import { AUGMENT_CHOICES } from '../data/augment';
 
 const DATA_FLAGS: Record<string, FlagSpec> = {
   'skip-bad': { type: 'boolean', default: false, help: 'skip (and count) corrupt or unsupported images instead of failing' },
@@ -17,9 +18,10 @@ export const BENCH_FLAGS: Record<string, FlagSpec> = {
   'val-limit': { type: 'integer', min: 1, help: 'evaluate on at most N held-out images' },
   'epoch-images': { type: 'integer', min: 1, default: 10000, help: 'images per epoch (a fresh random subset each); validation + checkpoint after each' },
   'max-minutes': { type: 'number', min: 0, default: 60, help: 'training time budget per model' },
-  epochs: { type: 'integer', min: 1, default: 30, help: 'training epochs (the time budget may stop earlier)' },
-  lr: { type: 'number', min: 0, default: 2e-3, help: 'peak learning rate' },
+  epochs: { type: 'integer', min: 1, default: 50, help: 'training epochs of --epoch-images (the time budget may stop earlier; the cosine then ends with the budget)' },
+  lr: { type: 'number', min: 0, help: "peak learning rate (default: the model's recipe, recipeLr: 4e-3 for the 28-px models, 2e-3 otherwise)" },
   batch: { type: 'integer', min: 1, default: 64, help: 'batch size' },
+  augment: { type: 'string', default: 'auto', choices: [...AUGMENT_CHOICES], help: 'auto: pad-crop (±2 px shifts) + flips for inputs <= 32 px, random resized crop + flips for larger' },
 };
 
 export const VISION_CLI: CliSpec = {
@@ -33,12 +35,13 @@ export const VISION_CLI: CliSpec = {
         test: { type: 'string', help: 'test data path (reported instead of the validation split)' },
         model: { type: 'string', default: 'vmamba-micro', choices: MODEL_NAMES, help: 'model name' },
         epochs: { type: 'integer', min: 1, default: 10, help: 'training epochs' },
-        lr: { type: 'number', min: 0, default: 2e-3, help: 'peak learning rate' },
+        lr: { type: 'number', min: 0, help: "peak learning rate (default: the model's recipe, recipeLr: 4e-3 for the 28-px models, 2e-3 otherwise)" },
         holdout: { type: 'integer', min: 1, help: 'validation images held out from the END of the training data (default 10%, 10,000 for a 60k set)' },
         limit: { type: 'integer', min: 2, help: 'use only the first N training images' },
         'epoch-images': { type: 'integer', min: 1, help: 'images per epoch, a fresh random subset each (default: all); validation and checkpoints follow each epoch' },
         'val-limit': { type: 'integer', min: 1, help: 'validate on at most N images after each epoch (the final evaluation uses all)' },
-        'no-augment': { type: 'boolean', default: false, help: 'disable the random resized crop + horizontal flip' },
+        'no-augment': { type: 'boolean', default: false, help: 'disable augmentation (same as --augment none)' },
+        augment: { type: 'string', default: 'auto', choices: [...AUGMENT_CHOICES], help: "auto: pad-crop (±2 px shifts) + flips for inputs <= 32 px, random resized crop + flips for larger" },
         'drop-path': { type: 'number', min: 0, max: 0.99, help: 'stochastic depth of the last block' },
       },
     },

@@ -1,5 +1,5 @@
 import { mulberry32 } from '@statespace/ssm-core';
-import { augmentImage, fitCenter, normalizeInPlace } from './augment';
+import { augmentImage, fitCenter, normalizeInPlace, shiftImage } from './augment';
 
 describe('augmentation', () => {
   const img = Float32Array.from({ length: 4 * 4 }, (_, i) => i);
@@ -23,6 +23,26 @@ describe('augmentation', () => {
       expect(Math.min(...out)).toBeGreaterThanOrEqual(0);
       expect(Math.max(...out)).toBeLessThanOrEqual(15);
     }
+  });
+  it('pad-crop shifts by at most pad pixels with zeros coming in, and checks its option', () => {
+    const s = shiftImage(img, 4, 4, 1, 1, -2); // out[y, x] = img[y + 1, x - 2]
+    expect(Array.from(s.subarray(0, 4))).toEqual([0, 0, 4, 5]);
+    expect(Array.from(s.subarray(12, 16))).toEqual([0, 0, 0, 0]);
+    const rng = mulberry32(5);
+    const seen = new Set<string>();
+    for (let t = 0; t < 200; t++) {
+      const out = augmentImage(img, 4, 4, 1, rng, { crop: null, flip: 0, pad: 1 });
+      // find the shift: pixel value 5 (row 1, col 1) moves to (1 − dy, 1 − dx)
+      const at = out.indexOf(5);
+      const dy = 1 - Math.floor(at / 4);
+      const dx = 1 - (at % 4);
+      expect(Math.abs(dy)).toBeLessThanOrEqual(1);
+      expect(Math.abs(dx)).toBeLessThanOrEqual(1);
+      expect(out).toEqual(shiftImage(img, 4, 4, 1, dy, dx));
+      seen.add(`${dy},${dx}`);
+    }
+    expect(seen.size).toBe(9);
+    expect(() => augmentImage(img, 4, 4, 1, rng, { pad: -1 })).toThrow(/option 'pad' must be an integer >= 0, received -1/);
   });
   it('normalization is per channel and checks its arguments', () => {
     const x = Float32Array.from([1, 2, 3, 4]);

@@ -52,9 +52,26 @@ export interface AugmentOptions {
   crop?: { scale: [number, number]; ratio: [number, number] } | null;
   /** Horizontal flip probability (default 0.5). */
   flip?: number;
+  /**
+   * Random crop with zero padding ("pad-crop", the usual CIFAR/Fashion-MNIST augmentation): shift by
+   * up to ±pad pixels in each axis, zeros coming in (default 0 = off). Applied after crop and flip.
+   */
+  pad?: number;
 }
 
-/** Random resized crop + horizontal flip of one image (h, w, c), output the same size. */
+/** (h, w, c) shifted by (dy, dx) pixels: out[y, x] = src[y + dy, x + dx], zero outside. */
+export function shiftImage(src: Float32Array, h: number, w: number, c: number, dy: number, dx: number): Float32Array {
+  if (dy === 0 && dx === 0) return src;
+  const out = new Float32Array(h * w * c);
+  for (let y = Math.max(0, -dy); y < Math.min(h, h - dy); y++) {
+    const x0 = Math.max(0, -dx);
+    const x1 = Math.min(w, w - dx);
+    if (x1 > x0) out.set(src.subarray(((y + dy) * w + x0 + dx) * c, ((y + dy) * w + x1 + dx) * c), (y * w + x0) * c);
+  }
+  return out;
+}
+
+/** Random resized crop + horizontal flip (+ optional pad-crop shift) of one image (h, w, c), output the same size. */
 export function augmentImage(src: Float32Array, h: number, w: number, c: number, rng: Rng, o: AugmentOptions = {}): Float32Array {
   const crop = o.crop === undefined ? { scale: [0.6, 1] as [number, number], ratio: [3 / 4, 4 / 3] as [number, number] } : o.crop;
   const flip = rng() < (o.flip ?? 0.5);
@@ -74,12 +91,29 @@ export function augmentImage(src: Float32Array, h: number, w: number, c: number,
       }
     }
   }
-  if (!crop && !flip) return src;
-  return resizeCrop(src, h, w, c, y0, x0, ch, cw, h, w, flip);
+  const pad = o.pad ?? 0;
+  if (!Number.isInteger(pad) || pad < 0) throw new Error(`augmentImage: option 'pad' must be an integer >= 0, received ${String(o.pad)}`);
+  const out = !crop && !flip ? src : resizeCrop(src, h, w, c, y0, x0, ch, cw, h, w, flip);
+  if (pad === 0) return out;
+  const shift = () => Math.floor(rng() * (2 * pad + 1)) - pad;
+  return shiftImage(out, h, w, c, shift(), shift());
 }
+
+/** The Fashion-MNIST recipe's augmentation: pad-crop by 2 pixels and horizontal flips, no rescaling. */
+export const PAD_CROP_AUGMENT: AugmentOptions = { crop: null, flip: 0.5, pad: 2 };
 
 /** In place: (x − mean) / std per channel. */
 export function normalizeInPlace(x: Float32Array, c: number, mean: number[], std: number[]): void {
   if (mean.length !== c || std.length !== c) throw new Error(`normalize: expected ${c} means and stds (one per channel), received ${mean.length} and ${std.length}`);
   for (let i = 0; i < x.length; i++) x[i] = (x[i] - mean[i % c]) / std[i % c];
+}
+
+export const AUGMENT_CHOICES = ['auto', 'pad-crop', 'resized-crop', 'none'] as const;
+
+/** The --augment flag: 'auto' = pad-crop for small inputs (≤ 32 px, e.g. Fashion-MNIST), else resized crop. */
+export function augmentFor(choice: string, inputSize: number): AugmentOptions | null {
+  if (choice === 'none') return null;
+  if (choice === 'pad-crop' || (choice === 'auto' && inputSize <= 32)) return PAD_CROP_AUGMENT;
+  if (choice === 'resized-crop' || choice === 'auto') return {};
+  throw new Error(`--augment must be one of ${AUGMENT_CHOICES.join(', ')}, received '${choice}'`);
 }

@@ -3,6 +3,7 @@ import { Block, LayerNorm, SeededInitializer } from '@statespace/ssm-core';
 import { resolveModelConfig, type VisionModelConfig } from './configs';
 import './layerNormLayer'; // registers the old class name VisionLayerNorm, so older saved models load
 import { VisionVSSBlock } from './vssBlock';
+import { VisionConv2D } from '../conv/convLayer';
 
 /** PyTorch-default init U(±1/sqrt(fan_in)), seeded (same weights on every backend). */
 function init(fanIn: number, seed: number): SeededInitializer {
@@ -24,18 +25,15 @@ export function buildVisionModel(name: string, overrides: Partial<VisionModelCon
   const c = resolveModelConfig(name, overrides);
   const input = tfl.input({ shape: [c.inputSize, c.inputSize, c.inChannels], name: 'image' });
   let seed = c.seed * 1000;
-  const k = (size: number, cin: number) => init(size * size * cin, seed++);
   let x: tfl.SymbolicTensor;
   if (c.stem === 'patch') {
-    x = tfl.layers.conv2d({ filters: c.dims[0], kernelSize: c.patchSize, strides: c.patchSize, padding: 'same', kernelInitializer: k(c.patchSize, c.inChannels), biasInitializer: k(c.patchSize, c.inChannels), name: 'patch_embed' }).apply(input) as tfl.SymbolicTensor;
+    x = new VisionConv2D({ filters: c.dims[0], kernelSize: c.patchSize, strides: c.patchSize, seed: seed++, name: 'patch_embed' }).apply(input) as tfl.SymbolicTensor;
   } else {
     // overlapping stem: (patchSize = 4) 3×3 stride-2 conv to dims[0]/2 + ReLU, then 3×3 stride 2 to dims[0]
     x = input;
-    let cin = c.inChannels;
     const convs = c.patchSize === 4 ? [Math.max(8, c.dims[0] >> 1), c.dims[0]] : [c.dims[0]];
     convs.forEach((f, i) => {
-      x = tfl.layers.conv2d({ filters: f, kernelSize: 3, strides: 2, padding: 'same', activation: i < convs.length - 1 ? 'relu' : 'linear', kernelInitializer: k(3, cin), biasInitializer: k(3, cin), name: `stem_conv_${i}` }).apply(x) as tfl.SymbolicTensor;
-      cin = f;
+      x = new VisionConv2D({ filters: f, kernelSize: 3, strides: 2, activation: i < convs.length - 1 ? 'relu' : 'linear', seed: seed++, name: `stem_conv_${i}` }).apply(x) as tfl.SymbolicTensor;
     });
   }
   x = new LayerNorm({ name: 'patch_norm' }).apply(x) as tfl.SymbolicTensor;
@@ -44,7 +42,7 @@ export function buildVisionModel(name: string, overrides: Partial<VisionModelCon
   let n = 0;
   c.dims.forEach((dim, s) => {
     if (s > 0) {
-      x = tfl.layers.conv2d({ filters: dim, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: k(3, c.dims[s - 1]), biasInitializer: k(3, c.dims[s - 1]), name: `downsample_${s}` }).apply(x) as tfl.SymbolicTensor;
+      x = new VisionConv2D({ filters: dim, kernelSize: 3, strides: 2, seed: seed++, name: `downsample_${s}` }).apply(x) as tfl.SymbolicTensor;
       x = new LayerNorm({ name: `downsample_norm_${s}` }).apply(x) as tfl.SymbolicTensor;
       size = down(size, 2);
     }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { linear as linearOp, type Rng } from '@statespace/ssm-core';
+import { depthwiseConv } from '../conv/depthwiseConv';
 
 /** Small numeric helpers shared by the vision layers (weight creation and seeded streams: ssm-core's addValueWeight / subRng). */
 
@@ -25,7 +26,7 @@ export function gelu(x: tf.Tensor): tf.Tensor {
 
 /** Depthwise 3×3 (or k×k) conv of (B, H, W, C) with weight (k, k, C, 1) and bias (C), 'same' padding. */
 export function depthwise(x: tf.Tensor, w: LayerVariable, b: LayerVariable, stride = 1): tf.Tensor4D {
-  const y = tf.depthwiseConv2d(x as tf.Tensor4D, w.read() as tf.Tensor4D, stride, 'same');
+  const y = depthwiseConv(x, w.read(), stride); // fused (forward and both gradients) on cpu/wasm
   return tf.add(y, b.read()) as tf.Tensor4D;
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { fit, shuffledIndices, type FitResult, type Rng } from '@statespace/ssm-core';
+import { AdamW, fit, shuffledIndices, ssmParameterGroup, type FitResult, type Rng } from '@statespace/ssm-core';
+import { timeAwareCosine } from './timeSchedule';
 import { makeBatch, type BatchOptions } from '../data/dataset';
 import type { AugmentOptions } from '../data/augment';
 import type { ImageSource } from '../data/source';
@@ -45,6 +46,11 @@ export interface TrainVisionOptions {
   /** Validate on at most this many images per epoch (default all). */
   valLimit?: number;
   onEpochEnd?: Parameters<typeof fit>[0]['onEpochEnd'];
+  /**
+   * With maxSeconds: decay the learning rate over whichever runs out first, the planned steps or the
+   * time budget (timeAwareCosine), so a budget-cut run still ends at a low rate (default false).
+   */
+  timeSchedule?: boolean;
 }
 
 /**
@@ -71,28 +77,41 @@ export async function trainVisionModel(o: TrainVisionOptions): Promise<FitResult
     }
   }
   const smoothing = o.labelSmoothing ?? 0.1;
-  return fit<VisionBatch>({
-    model: o.model,
-    lr: o.lr ?? 2e-3,
-    weightDecay: o.weightDecay ?? 0.05,
-    warmupSteps: o.warmupSteps ?? Math.min(200, batchesPerEpoch),
-    epochs: o.epochs,
-    batchesPerEpoch,
-    trainBatches,
-    loss: (model, b, training) => tf.losses.softmaxCrossEntropy(b.y, model.apply(b.x, { training }) as tf.Tensor, undefined, smoothing) as tf.Scalar,
-    disposeBatch: (b) => tf.dispose([b.x, b.y]),
-    validate: o.val ? async (model) => {
-      const r = await evaluateModel(model, o.val as ImageSource, { ...bo, limit: o.valLimit });
-      return { top1: r.top1, top5: r.top5 };
-    } : undefined,
-    monitor: o.val ? { metric: 'top1', mode: 'max' } : undefined,
-    patience: o.patience,
-    checkpointDir: o.checkpointDir,
-    resume: o.resume,
-    seed: o.seed ?? 0,
-    maxSeconds: o.maxSeconds,
-    extraState: o.data,
-    progress: o.progress,
-    onEpochEnd: o.onEpochEnd,
-  });
+  const lr = o.lr ?? 2e-3;
+  const weightDecay = o.weightDecay ?? 0.05;
+  const warmupSteps = o.warmupSteps ?? Math.min(200, batchesPerEpoch);
+  let optimizer: AdamW | undefined;
+  if (o.timeSchedule && o.maxSeconds != null && o.maxSeconds > 0) {
+    const schedule = timeAwareCosine({ peakLr: lr, warmupSteps, totalSteps: o.epochs * batchesPerEpoch, maxSeconds: o.maxSeconds });
+    optimizer = new AdamW({ lr: schedule, weightDecay, groups: [ssmParameterGroup()] }); // as fit's default, with this schedule
+  }
+  try {
+    return await fit<VisionBatch>({
+      model: o.model,
+      optimizer,
+      lr,
+      weightDecay,
+      warmupSteps,
+      epochs: o.epochs,
+      batchesPerEpoch,
+      trainBatches,
+      loss: (model, b, training) => tf.losses.softmaxCrossEntropy(b.y, model.apply(b.x, { training }) as tf.Tensor, undefined, smoothing) as tf.Scalar,
+      disposeBatch: (b) => tf.dispose([b.x, b.y]),
+      validate: o.val ? async (model) => {
+        const r = await evaluateModel(model, o.val as ImageSource, { ...bo, limit: o.valLimit });
+        return { top1: r.top1, top5: r.top5 };
+      } : undefined,
+      monitor: o.val ? { metric: 'top1', mode: 'max' } : undefined,
+      patience: o.patience,
+      checkpointDir: o.checkpointDir,
+      resume: o.resume,
+      seed: o.seed ?? 0,
+      maxSeconds: o.maxSeconds,
+      extraState: o.data,
+      progress: o.progress,
+      onEpochEnd: o.onEpochEnd,
+    });
+  } finally {
+    optimizer?.dispose();
+  }
 }
