@@ -30,6 +30,10 @@ export type { CausalConv1dArgs, CausalConv1dStepArgs, CausalConv1dActivation } f
 export { causalConv1dReference } from './ops/causal-conv1d/reference';
 export { CAUSAL_CONV1D_KERNEL, CAUSAL_CONV1D_GRAD_KERNEL } from './ops/causal-conv1d/kernelNames';
 export { linear, linearReference } from './ops/linear/linear';
+export { gatherSegmentSum, gatherRows } from './ops/segment-propagate/gatherSegmentSum';
+export type { GatherSegmentSumArgs } from './ops/segment-propagate/args';
+export { gatherSegmentSumReference } from './ops/segment-propagate/reference';
+export { GATHER_SEGMENT_SUM_KERNEL, GATHER_SEGMENT_SUM_WEIGHT_GRAD_KERNEL } from './ops/segment-propagate/kernelNames';
 export * from './layers/lti';
 export * from './layers/mamba';
 export * from './layers/mamba2';

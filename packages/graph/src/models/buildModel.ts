@@ -32,7 +32,7 @@ export function buildGraphModel(c: GraphModelConfig): tfl.LayersModel {
     const seq = new GraphSequence({ mode: 'toSequence', name: `${name}_seq` }).apply([x, inputs.order]) as Sym;
     // Segment ids (graph index per node, in scan order) reset the scan state between the graphs of a batch.
     const seg = new GraphSequence({ mode: 'segments', name: `${name}_segments` }).apply([inputs.segment, inputs.order]) as Sym;
-    const y = new BiMamba({ dModel: c.hidden, dState: c.dState, seed: next(), name }).apply([seq, seg]) as Sym;
+    const y = new BiMamba({ dModel: c.hidden, dState: c.dState, expand: c.expand, seed: next(), name }).apply([seq, seg]) as Sym;
     return new GraphSequence({ mode: 'fromSequence', name: `${name}_back` }).apply([y, inputs.inverse]) as Sym;
   };
   if (c.model === 'gcn') {
@@ -57,7 +57,7 @@ export function buildGraphModel(c: GraphModelConfig): tfl.LayersModel {
       } else {
         const mp = tfl.layers.activation({ activation: 'relu' }).apply(new GraphConv({ units: c.hidden, seed: next(), name: `mpnn${l}` }).apply([h, ...edges, ew]) as Sym) as Sym;
         const tokens = new GraphSegmentPool({ groups: c.maxWalkLength * c.repeats + 1, name: `tokens${l}` }).apply([mp, inputs.tokNodes, inputs.tokIds, inputs.tokW, inputs.tokSlots]) as Sym;
-        const seqOut = new BiMamba({ dModel: c.hidden, dState: c.dState, seed: next(), name: `tokenMamba${l}` }).apply(tokens) as Sym;
+        const seqOut = new BiMamba({ dModel: c.hidden, dState: c.dState, expand: c.expand, seed: next(), name: `tokenMamba${l}` }).apply(tokens) as Sym;
         const parts: Sym[] = [h, new GraphSequence({ mode: 'last', name: `tokenLast${l}` }).apply(seqOut) as Sym];
         if (c.localMpnn) parts.push(mp);
         if (c.nodeMamba) parts.push(globalMamba(h, `nodeMamba${l}`));

@@ -27,6 +27,8 @@ export interface GraphModelConfig {
   rwse: number;
   /** Mamba state size. */
   dState: number;
+  /** Mamba inner width d_inner = expand · hidden (1 halves the token Mamba's cost; Mamba's default is 2). */
+  expand: number;
   /** Graph-Mamba: noisy degree orders averaged at evaluation. */
   evalPermutations: number;
   /** Node features as (row, col, value) triples instead of a dense matrix: sparse bag-of-words (Cora) train far
@@ -36,7 +38,7 @@ export interface GraphModelConfig {
 
 const BASE: Omit<GraphModelConfig, 'model' | 'task' | 'numFeatures' | 'numClasses'> = {
   hidden: 64, layers: 2, dropout: 0.5, inputDropout: 0.5, seed: 0, maxWalkLength: 2, walksPerToken: 2, repeats: 2,
-  nodeMamba: false, localMpnn: true, lapPE: 0, rwse: 0, dState: 8, evalPermutations: 4, sparseInput: false,
+  nodeMamba: false, localMpnn: true, lapPE: 0, rwse: 0, dState: 8, expand: 2, evalPermutations: 4, sparseInput: false,
 };
 
 /** Named sizes; 'micro' is for tests and the demo, 'tiny' for the benchmark (CPU-trainable). */
@@ -53,7 +55,7 @@ export function resolveGraphConfig(name: string, fixed: Required4, overrides: Pa
   const c: GraphModelConfig = { ...BASE, ...preset, ...overrides, ...fixed };
   if (!MODEL_KINDS.includes(c.model)) throw new Error(`graph model: 'model' must be one of ${MODEL_KINDS.join(', ')}, received '${c.model}'`);
   if (c.task !== 'node' && c.task !== 'graph') throw new Error(`graph model: 'task' must be 'node' or 'graph', received '${c.task}'`);
-  for (const k of ['numFeatures', 'numClasses', 'hidden', 'layers', 'dState', 'maxWalkLength', 'walksPerToken', 'repeats', 'evalPermutations'] as const) {
+  for (const k of ['numFeatures', 'numClasses', 'hidden', 'layers', 'dState', 'expand', 'maxWalkLength', 'walksPerToken', 'repeats', 'evalPermutations'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`graph model: '${k}' must be an integer >= 1, received ${String(c[k])}`);
   }
   for (const k of ['lapPE', 'rwse'] as const) if (!Number.isInteger(c[k]) || c[k] < 0) throw new Error(`graph model: '${k}' must be an integer >= 0, received ${String(c[k])}`);

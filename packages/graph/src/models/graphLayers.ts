@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { layerNormalize, linear, SeededInitializer } from '@statespace/ssm-core';
+import { gatherRows, layerNormalize, linear, SeededInitializer } from '@statespace/ssm-core';
 import { gatedAggregate, propagate } from '../ops/messagePassing';
 
 /*
@@ -159,9 +159,10 @@ export class GraphSequence extends tfl.layers.Layer {
         return tf.reshape(tf.slice(y, [0, l - 1, 0], [b, 1, d]), [b, d]);
       }
       const [a, idx] = asList(inputs, 2, 'GraphSequence');
-      if (this.mode === 'toSequence') return tf.expandDims(tf.gather(a, idx), 0);
+      // Float rows go through the fused gather (its gradient is a fused scatter-add, not tfjs' segment sum).
+      if (this.mode === 'toSequence') return tf.expandDims(gatherRows(a as tf.Tensor2D, idx as tf.Tensor1D), 0);
       if (this.mode === 'segments') return tf.expandDims(tf.gather(a, idx), 0);
-      return tf.gather(tf.squeeze(a, [0]), idx);
+      return gatherRows(tf.squeeze(a, [0]) as tf.Tensor2D, idx as tf.Tensor1D);
     });
   }
   override computeOutputShape(s: tfl.Shape | tfl.Shape[]): tfl.Shape {

@@ -77,5 +77,6 @@ describe.each(TEST_BACKENDS)('graph models on %s', (backend) => {
     expect(() => resolveGraphConfig('micro', { model: 'gmn', task: 'node', numFeatures: 0, numClasses: 3 })).toThrow(/'numFeatures' must be an integer >= 1, received 0/);
     expect(() => resolveGraphConfig('huge', { model: 'gmn', task: 'node', numFeatures: 2, numClasses: 3 })).toThrow(/unknown config 'huge'/);
     expect(() => resolveGraphConfig('micro', { model: 'gat' as never, task: 'node', numFeatures: 2, numClasses: 3 })).toThrow(/'model' must be one of gcn, gmn, graph-mamba/);
+    expect(() => resolveGraphConfig('micro', { model: 'gmn', task: 'node', numFeatures: 2, numClasses: 3 }, { expand: 0 })).toThrow(/'expand' must be an integer >= 1, received 0/);
   });
 });

@@ -11,6 +11,7 @@ import { buildPointNet } from '../models/pointnet';
 import type { Serialization } from '../serialize/orders';
 import { trainClassifier, type LabelledClouds } from '../train/trainClassifier';
 import { evaluateClassifier, predictProbabilities } from '../eval/evaluate';
+import { epochsForBudget } from '../train/budget';
 import { perClassTable, writeEvaluationPlots } from '../eval/report';
 import '../models/register';
 
@@ -32,6 +33,8 @@ export interface TrainRunOptions {
   train: string; test?: string; model: string; serialization: Serialization; points: number; epochs: number; batch: number; lr: number;
   seed: number; out?: string; resume?: boolean; maxMinutes?: number; patience?: number; quiet?: boolean; valFraction: number;
   maxTrain?: number; maxBatches?: number; votes: number;
+  /** Size the epochs (at most `epochs`) to `maxMinutes` by timing a few steps first (see epochsForBudget). */
+  autoEpochs?: boolean;
   /** Validate on at most this many held-out shapes (a stratified subset; quick runs). */
   maxVal?: number;
 }
@@ -53,8 +56,9 @@ export async function trainRun(o: TrainRunOptions) {
   log(`model: ${o.model} (${o.model === 'pointnet' ? '' : `serialization ${o.serialization}, `}${model.countParams()} parameters)`);
   const ckpt = o.out ? path.join(o.out, 'checkpoints') : undefined;
   if (ckpt) fs.mkdirSync(ckpt, { recursive: true });
+  const epochs = o.autoEpochs ? budgetedEpochs(o, model, train, val.labels.length) : o.epochs;
   const { fit } = await trainClassifier({
-    model, train, val, classes: ds.classes, epochs: o.epochs, batch: o.batch, lr: o.lr, seed: o.seed, checkpointDir: ckpt, resume: o.resume,
+    model, train, val, classes: ds.classes, epochs, batch: o.batch, lr: o.lr, seed: o.seed, checkpointDir: ckpt, resume: o.resume,
     maxSeconds: o.maxMinutes !== undefined ? o.maxMinutes * 60 : undefined, patience: o.patience, progress: !o.quiet,
     maxBatchesPerEpoch: o.maxBatches, extraState: { model: o.model, serialization: o.serialization, dataset: raw.source },
     onEpochEnd: (e) => log(`epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, val OA ${((e.val?.oa ?? NaN) * 100).toFixed(2)}%, ${e.seconds.toFixed(0)} s`),
@@ -75,6 +79,27 @@ export async function trainRun(o: TrainRunOptions) {
     result: { dataset: path.basename(path.resolve(o.train)), model: o.model, oa: ev.accuracy, macc: ev.meanClassAccuracy, epochs: fit.history.length, train_seconds: fit.trainSeconds },
     evaluation: ev, fit, evaluatedOn: test ? 'test' : 'validation',
   };
+}
+
+/**
+ * --auto-epochs: the epochs (at most --epochs) that fit --max-minutes here, measured (epochsForBudget) and kept in
+ * <out>/budget.json so a --resume continues the same cosine schedule.
+ */
+function budgetedEpochs(o: TrainRunOptions, model: tfl.LayersModel, train: LabelledClouds, valShapes: number): number {
+  if (o.maxMinutes === undefined) throw new Error('train: --auto-epochs needs --max-minutes (the budget the epochs are sized to)');
+  const file = o.out ? path.join(o.out, 'budget.json') : undefined;
+  if (o.resume && file && fs.existsSync(file)) {
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { epochs: number };
+    log(`epochs: ${saved.epochs} (from ${file})`);
+    return saved.epochs;
+  }
+  const batchesPerEpoch = Math.min(Math.floor(train.labels.length / o.batch), o.maxBatches ?? Infinity);
+  const b = epochsForBudget({ model, points: train.points, numShapes: train.labels.length, batch: o.batch, batchesPerEpoch, valShapes,
+    budgetSeconds: o.maxMinutes * 60, maxEpochs: o.epochs });
+  log(`epochs: ${b.epochs} fit ${o.maxMinutes} min (measured ${b.stepSeconds.toFixed(2)} s per training batch of ${o.batch} = ` +
+    `${(o.batch / b.stepSeconds).toFixed(1)} shapes/s, ~${b.epochSeconds.toFixed(0)} s per epoch with validation; cap --epochs ${o.epochs})`);
+  if (file) fs.writeFileSync(file, JSON.stringify({ ...b, budgetMinutes: o.maxMinutes }, null, 1));
+  return b.epochs;
 }
 
 export async function trainCommand(p: ParsedCli): Promise<object> {

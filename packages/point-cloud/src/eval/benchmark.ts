@@ -19,7 +19,7 @@ export const BENCH_RUNS: Record<string, BenchRun[]> = {
 export async function benchCommand(p: ParsedCli): Promise<object> {
   const f = p.flags;
   const data = f.data ?? resolveDataDir('modelnet10');
-  const only: string[] = f.only ?? ['pcm-tiny', 'pointnet', 'ablation'];
+  const only: string[] = f.only ?? ['pcm-tiny'];
   const runs = only.flatMap((k) => {
     const r = BENCH_RUNS[k];
     if (!r) throw new Error(`bench: --only takes ${Object.keys(BENCH_RUNS).join(', ')}, received '${k}'`);
@@ -28,10 +28,11 @@ export async function benchCommand(p: ParsedCli): Promise<object> {
   const results: object[] = [];
   for (const r of runs) {
     const o: TrainRunOptions = {
-      train: data, test: f.test, model: r.model, serialization: r.serialization, points: 1024, epochs: f.epochs ?? (f.quick ? 1 : 30),
-      batch: f.batch ?? (f.quick ? 16 : 32), lr: f.lr ?? 2e-3, seed: f.seed ?? 0, out: f.out ? path.join(f.out, r.name.replace('/', '-')) : undefined,
+      train: data, test: f.test, model: r.model, serialization: r.serialization, points: 1024, epochs: f.epochs ?? (f.quick ? 1 : 40),
+      batch: f.batch ?? 16, lr: f.lr ?? 2e-3, seed: f.seed ?? 0, out: f.out ? path.join(f.out, r.name.replace('/', '-')) : undefined,
       resume: f.resume, maxMinutes: f.maxMinutes ?? (f.quick ? 1 : 60), patience: f.patience, quiet: f.quiet, valFraction: 0.15,
       maxTrain: f.quick ? 300 : undefined, maxVal: f.quick ? 150 : undefined, votes: 1, maxBatches: f.quick ? 10 : undefined,
+      autoEpochs: !f.quick && f.autoEpochs !== false,
     };
     const t0 = Date.now();
     const { result, evaluatedOn } = await trainRun(o);

@@ -67,7 +67,7 @@ describe('PCM', () => {
   });
 
   it('a PcOrderedMamba layer equals: add the position encoding, reorder, add prompts, residual BiMamba, drop prompts, scatter back', () => {
-    const model = buildPcm('micro', { seed: 2 });
+    const model = buildPcm('micro', { seed: 2, numPrompts: 3 }); // 3 prompts: their order matters in the backward direction
     const layer = model.getLayer('stage0_mamba0') as PcOrderedMamba;
     const B = 2, M = 16, C = 8;
     const x = tf.randomNormal([B, M, C], 0, 1, 'float32', 3), xyz = tf.randomNormal([B, M, 3], 0, 1, 'float32', 4);

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
-import { BiMamba, SeededInitializer } from '@statespace/ssm-core';
-import { batchGather, indexColumns } from './gather';
+import { BiMamba, linear, SeededInitializer } from '@statespace/ssm-core';
+import { batchGather, indexColumns, repeatAxis } from './gather';
 import { SERIALIZATIONS, type Serialization } from '../serialize/orders';
 
 export interface PcOrderedMambaArgs extends LayerArgs {
@@ -27,7 +27,8 @@ export interface PcOrderedMambaArgs extends LayerArgs {
  * in this layer's own order (a CTS / z-order / Hilbert / random traversal computed on the CPU and passed in the
  * int32 index table); its order prompts go before and after; then a pre-norm residual bidirectional Mamba
  * (RMSNorm, BiMamba with separate forward/backward weights); the prompts are dropped and the inverse order scatters
- * the tokens back. Inputs [x (B,M,C), xyz (B,M,3), idx (B,M,W)] → (B, M, C).
+ * the tokens back. (The BiMamba's two directions are run through its cores with gathers instead of flips: same
+ * function and weights, checked against `mixer.apply` in the tests.) Inputs [x (B,M,C), xyz (B,M,3), idx (B,M,W)] → (B, M, C).
  */
 export class PcOrderedMamba extends tfl.layers.Layer {
   static className = 'PcOrderedMamba';
@@ -76,18 +77,27 @@ export class PcOrderedMamba extends tfl.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const [x, xyz, idx] = inputs as tf.Tensor[];
-    const { orderColumn, numPrompts, dModel: C } = this.opts;
+    const { orderColumn, numPrompts: P } = this.opts;
     return tf.tidy(() => {
-      const [B, M] = x.shape;
-      const pe = tf.add(tf.reshape(tf.matMul(tf.reshape(xyz, [-1, 3]), this.peKernel!.read()), [B, M, C]), this.peBias!.read());
-      const xp = tf.add(x, pe);
-      const seq0 = batchGather(xp, indexColumns(idx, orderColumn, 1, true));
-      const P = this.prompts ? tf.tile(tf.expandDims(this.prompts.read(), 0), [B, 1, 1]) : null;
-      const seq = P ? tf.concat([P, seq0, P], 1) : seq0;
-      const normed = tf.mul(tf.mul(seq, tf.rsqrt(tf.add(tf.mean(tf.square(seq), -1, true), 1e-5))), this.gamma!.read());
-      const h = tf.add(seq, this.mixer.call(normed, {}) as tf.Tensor);
-      const body = P ? tf.slice(h, [0, numPrompts, 0], [-1, M, -1]) : h;
-      return batchGather(body, indexColumns(idx, orderColumn + 1, 1, true));
+      const M = x.shape[1] as number;
+      const xp = tf.add(x, tf.add(linear(xyz, this.peKernel!.read()), this.peBias!.read()));
+      const norm = (t: tf.Tensor) => tf.mul(tf.mul(t, tf.rsqrt(tf.add(tf.mean(tf.square(t), -1, true), 1e-5))), this.gamma!.read());
+      // RMSNorm is per token, so it commutes with the reordering: normalize once, then gather each direction's order.
+      // BiMamba's backward direction reads flip([prompts, x_order, prompts]); gathering x in the reversed order (and
+      // scattering back with M−1−inverse) gives the same result without tf.reverse on the activations (slow on wasm).
+      const n = norm(xp);
+      const order = indexColumns(idx, orderColumn, 1, true), inverse = indexColumns(idx, orderColumn + 1, 1, true);
+      const withPrompts = (seq: tf.Tensor, reversed: boolean) => {
+        if (!this.prompts) return seq;
+        const np = norm(this.prompts.read());
+        const p = repeatAxis(reversed ? tf.reverse(np, 0) : np, 0, x.shape[0]);
+        return tf.concat([p, seq, p], 1);
+      };
+      const body = (y: tf.Tensor) => (P > 0 ? tf.slice(y, [0, P, 0], [-1, M, -1]) : y);
+      const yf = body(this.mixer.forwardCore.forward(withPrompts(batchGather(n, order), false)));
+      const yb = body(this.mixer.backwardCore.forward(withPrompts(batchGather(n, tf.reverse(order, 1)), true)));
+      const inverseRev = tf.sub(tf.scalar(M - 1, 'int32'), inverse);
+      return tf.add(xp, tf.add(batchGather(yf, inverse), batchGather(yb, inverseRev)));
     });
   }
 
