@@ -23,6 +23,8 @@ export interface BenchRow {
   stop_reason?: string;
   /** Test windows evaluated (all of them, except --quick which takes every 16th). */
   test_windows?: number;
+  /** 1-minute load average (os.loadavg) when the run started and ended: the machine is shared. */
+  load?: [number, number];
 }
 
 export interface BenchOptions {
@@ -31,10 +33,13 @@ export interface BenchOptions {
   horizons?: number[];
   quick?: boolean;
   ettm1?: boolean;
+  etth1?: boolean;
   ar?: boolean;
   arOnly?: boolean;
   maxMinutes?: number;
   epochs?: number;
+  maxBatches?: number;
+  lr?: number;
   seed?: number;
   out?: string;
   doc?: string;
@@ -55,7 +60,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ rows: BenchRow[]
   const horizons = o.horizons ?? (o.quick ? [96] : [96, 192, 336, 720]);
   const out = o.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'statespace-ts-bench-'));
   fs.mkdirSync(out, { recursive: true });
-  const runs: [string, number][] = horizons.map((h) => ['ETTh1.csv', h]);
+  const runs: [string, number][] = o.etth1 === false ? [] : horizons.map((h) => ['ETTh1.csv', h]);
   if (!o.quick && o.ettm1 !== false) runs.push(['ETTm1.csv', 96]);
   const rows: BenchRow[] = [];
   if (!o.arOnly) {
@@ -76,14 +81,14 @@ export async function runBench(o: BenchOptions = {}): Promise<{ rows: BenchRow[]
       rows.push(peerRow);
       emit(peerRow);
       for (const model of models) {
+        const load0 = os.loadavg()[0];
         const r = await trainForecaster({
           csv, model, horizon, lookback: 96, out: path.join(out, `${dataset}-${model}-${horizon}`), seed: o.seed ?? 0,
-          // --quick: a few batches of one epoch, for the demo. Full runs: the recipe, with epochs of at most 120
-          // batches so that validation, early stopping and the time budget act often.
-          epochs: o.epochs ?? (o.quick ? 1 : undefined), maxBatches: o.quick ? 8 : 120,
+          // --quick: a few batches of one epoch, for the demo. Full runs: the recipe (or the flags).
+          epochs: o.epochs ?? (o.quick ? 1 : undefined), maxBatches: o.quick ? 8 : o.maxBatches, lr: o.lr,
           maxMinutes: o.maxMinutes ?? (o.quick ? 0.5 : 20), quiet: o.quiet ?? true, log, evalStride: o.quick ? 16 : 1,
         });
-        const row: BenchRow = { dataset, model, lookback: 96, horizon, mse: r.mse, mae: r.mae, epochs: r.epochs, train_seconds: r.train_seconds, params: r.params, stop_reason: r.stop_reason, test_windows: r.test_windows };
+        const row: BenchRow = { dataset, model, lookback: 96, horizon, mse: r.mse, mae: r.mae, epochs: r.epochs, train_seconds: r.train_seconds, params: r.params, stop_reason: r.stop_reason, test_windows: r.test_windows, load: [+load0.toFixed(2), +os.loadavg()[0].toFixed(2)] };
         rows.push(row);
         emit(row);
       }
@@ -107,8 +112,8 @@ export async function runBenchCommand(p: ParsedCli): Promise<object> {
   const base = process.env.INIT_CWD ?? process.cwd();
   const abs = (x: string | undefined) => (x === undefined ? undefined : path.resolve(base, x));
   const { rows, ar } = await runBench({
-    data: abs(f.data), models: f.models, horizons: f.horizons?.map(Number), quick: f.quick, ettm1: f.ettm1, ar: f.ar, arOnly: f.arOnly,
-    maxMinutes: f.maxMinutes, epochs: f.epochs, seed: f.seed, out: abs(f.out), doc: abs(f.doc), quiet: f.quiet,
+    data: abs(f.data), models: f.models, horizons: f.horizons?.map(Number), quick: f.quick, ettm1: f.ettm1, etth1: f.etth1, ar: f.ar, arOnly: f.arOnly,
+    maxMinutes: f.maxMinutes, epochs: f.epochs, maxBatches: f.maxBatches, lr: f.lr, seed: f.seed, out: abs(f.out), doc: abs(f.doc), quiet: f.quiet,
   });
   return { results: rows.length, ar: ar.length, rows };
 }

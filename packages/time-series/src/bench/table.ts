@@ -9,9 +9,9 @@ export function benchTable(rows: BenchRow[], ar: ArResult[]): string {
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 16)} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), shared / under load.`,
     '',
-    '| dataset | horizon | model | params | MSE | MAE | epochs | train s | stop | test windows |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.dataset} | ${r.horizon} | ${r.model} | ${r.params ?? '—'} | ${f3(r.mse)} | ${f3(r.mae)} | ${r.epochs} | ${r.train_seconds.toFixed(0)} | ${r.stop_reason ?? ''} | ${r.test_windows ?? 'all'} |`),
+    '| dataset | horizon | model | params | MSE | MAE | epochs | train s | stop | test windows | load (start → end) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.dataset} | ${r.horizon} | ${r.model} | ${r.params ?? '—'} | ${f3(r.mse)} | ${f3(r.mae)} | ${r.epochs} | ${r.train_seconds.toFixed(0)} | ${r.stop_reason ?? ''} | ${r.test_windows ?? 'all'} | ${r.load ? `${r.load[0]} → ${r.load[1]}` : ''} |`),
   ];
   if (ar.length > 0) {
     lines.push('', '| AR(p) | model | params | test MSE / true-predictor MSE |', '|---|---|---|---|');

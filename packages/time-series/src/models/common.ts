@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mulberry32 } from '@statespace/ssm-core';
+import { Linear, mulberry32 } from '@statespace/ssm-core';
 
 /** Seeded standard normal draws (Box–Muller on mulberry32). */
 export function gaussians(n: number, seed: number, scale = 1): Float32Array {
@@ -33,4 +33,13 @@ export function resolvePreset<C extends object>(model: string, presets: Record<s
   }
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   return { ...base, ...defined };
+}
+
+/**
+ * The models' dense layer: ssm-core's `Linear` (fast wasm gradient; same maths and weight names as tfjs' Dense).
+ * 'gelu' here is the tanh form (PyTorch's approximate='tanh', within 5e-4 of the erf form): tfjs-wasm's Erf is a
+ * scalar loop ~13× slower than the Sigmoid the tanh form is computed with, and the erf GELU was ~20% of a SpaceTime step.
+ */
+export function dense(name: string, units: number, seed: number, activation: 'linear' | 'gelu' = 'linear'): Linear {
+  return new Linear({ name, units, seed, activation: activation === 'gelu' ? 'geluTanh' : 'linear' });
 }

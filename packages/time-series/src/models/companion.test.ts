@@ -89,6 +89,18 @@ describe('TsClosedLoopSSM', () => {
       }
   });
 
+  it('input gradient matches finite differences (the per-kernel linear path)', () => {
+    const [B, L, D, H, nK, d] = [2, 6, 4, 5, 2, 3];
+    const layer = new TsClosedLoopSSM({ horizon: H, nKernels: nK, kernelDim: d, seed: 5 });
+    const x = tf.randomNormal([B, L, D], 0, 1, 'float32', 12);
+    layer.apply(x);
+    layer.setWeights([...layer.getWeights().slice(0, 3), tf.randomNormal([nK, d], 0, 0.3, 'float32', 14)]);
+    const w = tf.randomNormal([B, H, D], 0, 1, 'float32', 13);
+    const f = (xx: tf.Tensor) => tf.sum(tf.mul(layer.apply(xx) as tf.Tensor, w)) as tf.Scalar;
+    const { worst, detail } = gradcheck(f, [x], { eps: 1e-2, atol: 5e-3, rtol: 3e-2 });
+    expect({ worst: worst <= 1, detail }).toEqual({ worst: true, detail });
+  });
+
   it('forward and backward leak no tensors', () => {
     const layer = new TsClosedLoopSSM({ horizon: 5, nKernels: 2, kernelDim: 4 });
     const x = tf.randomNormal([2, 8, 4]);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { fftConv } from '@statespace/ssm-core';
+import { fftConv, linear } from '@statespace/ssm-core';
 import { addValueWeight } from '@statespace/ssm-core';
 import { checkPosInt, gaussians, one } from './common';
 import { channelKernels, companionKernel, companionMatrices, krylovColumns, krylovRows, normalizeL1 } from './companion';
@@ -121,18 +121,20 @@ export class TsClosedLoopSSM extends CompanionBase {
     return tf.tidy(() => {
       const x = one(inputs);
       const [B, L, D] = x.shape as number[];
-      const [nK, d] = [this.nKernels, this.kernelDim];
+      const [nK, d, H] = [this.nKernels, this.kernelDim, this.horizon];
+      const rep = D / nK;
       const A = this.matrices();
-      const b = this.b.read() as tf.Tensor2D;
-      const chK = channelKernels(D, nK);
-      // x_L per channel: (D, d, L) reversed Krylov columns times u (D, L, B).
-      const cols = tf.reverse(krylovColumns(A, tf.reshape(b, [nK, d, 1]), L), 2);
-      const u = tf.transpose(x, [2, 1, 0]);
-      const state = tf.matMul(tf.gather(cols, chK), u); // (D, d, B)
-      const M = tf.add(A, tf.matMul(tf.reshape(b, [nK, d, 1]), tf.reshape(this.k.read(), [nK, 1, d]))) as tf.Tensor3D;
-      const rows = krylovRows(M, tf.reshape(this.c.read(), [nK, 1, d]), this.horizon); // (nK, H, d)
-      const y = tf.matMul(tf.gather(rows, chK), state); // (D, H, B)
-      return tf.reshape(tf.transpose(y, [2, 1, 0]), [B, this.horizon, D]);
+      const b = tf.reshape(this.b.read(), [nK, d, 1]) as tf.Tensor3D;
+      // Per kernel: x_L = u · (reversed Krylov columns)ᵀ, forecasts = x_L · (Krylov rows of A + bK)ᵀ. One 2-D
+      // `linear` per kernel over all (batch, channel) rows of that kernel. Why not a gather to per-channel
+      // matrices and one batched matmul: tfjs-wasm runs batched (and transposed) BatchMatMul and GatherV2
+      // outside XNNPACK, ~9× slower (this layer was ~15% of a SpaceTime step).
+      const colsT = tf.unstack(tf.transpose(tf.reverse(krylovColumns(A, b, L), 2), [0, 2, 1])); // nK × (L, d)
+      const M = tf.add(A, tf.matMul(b, tf.reshape(this.k.read(), [nK, 1, d]))) as tf.Tensor3D;
+      const rowsT = tf.unstack(tf.transpose(krylovRows(M, tf.reshape(this.c.read(), [nK, 1, d]), H), [0, 2, 1])); // nK × (d, H)
+      const u = tf.unstack(tf.reshape(tf.transpose(tf.reshape(x, [B, L, nK, rep]), [2, 0, 3, 1]), [nK, B * rep, L]));
+      const y = tf.stack(u.map((uk, k) => linear(linear(uk, colsT[k]), rowsT[k]))); // (nK, B·rep, H)
+      return tf.reshape(tf.transpose(tf.reshape(y, [nK, B, rep, H]), [1, 3, 0, 2]), [B, H, D]);
     });
   }
   override getConfig(): tf.serialization.ConfigDict {
@@ -177,7 +179,8 @@ export class TsPreprocessKernels extends tfl.layers.Layer {
       if (Lk > L) throw new Error(`TsPreprocessKernels: kernel length ${Lk} exceeds the input length ${L}`);
       const k = new Float32Array(rows.length * V * Lk);
       rows.forEach((r, j) => { for (let v = 0; v < V; v++) k.set(r, (j * V + v) * Lk); });
-      const u = tf.tile(tf.transpose(x, [0, 2, 1]), [1, rows.length, 1]) as tf.Tensor3D;
+      const xt = tf.transpose(x, [0, 2, 1]);
+      const u = tf.concat(rows.map(() => xt), 1) as tf.Tensor3D; // not tf.tile: ~20× slower on wasm
       const y = fftConv({ u, k: tf.tensor2d(k, [rows.length * V, Lk]) });
       return tf.concat([x, tf.transpose(y, [0, 2, 1])], 2);
     });

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BiMamba } from '@statespace/ssm-core';
 import { layerNorm } from './layerNorm';
-import { checkPosInt, checkRate, resolvePreset } from './common';
+import { checkPosInt, checkRate, dense, resolvePreset } from './common';
 import { outputHead, TsInstanceNorm } from './instanceNorm';
 import type { ForecastShape } from './shape';
 
@@ -39,21 +39,21 @@ export function buildSMamba(shape: ForecastShape, preset = 'paper', overrides: P
   const x = tfl.input({ shape: [L, V], name: 'window' });
   let h = c.useNorm ? (new TsInstanceNorm({ name: 'instance_norm' }).apply(x) as tfl.SymbolicTensor) : x;
   h = tfl.layers.permute({ dims: [2, 1], name: 'to_variate_tokens' }).apply(h) as tfl.SymbolicTensor; // (V, L)
-  let e = tfl.layers.dense({ units: c.dModel, name: 'embed' }).apply(h) as tfl.SymbolicTensor; // one token per variate
+  let e = dense('embed', c.dModel, c.seed + 1000).apply(h) as tfl.SymbolicTensor; // one token per variate
   for (let i = 0; i < c.eLayers; i++) {
     const mix = new BiMamba({ dModel: c.dModel, dState: c.dState, dConv: c.dConv, expand: c.expand, seed: c.seed + 17 * i, name: `bimamba_${i}` });
     let m = mix.apply(e) as tfl.SymbolicTensor;
     if (c.dropout > 0) m = tfl.layers.dropout({ rate: c.dropout, name: `drop_mix_${i}` }).apply(m) as tfl.SymbolicTensor;
     e = tfl.layers.add({ name: `res_mix_${i}` }).apply([e, m]) as tfl.SymbolicTensor;
     e = layerNorm(`norm1_${i}`).apply(e) as tfl.SymbolicTensor;
-    let f = tfl.layers.dense({ units: c.dFF, activation: 'gelu', name: `ffn1_${i}` }).apply(e) as tfl.SymbolicTensor;
+    let f = dense(`ffn1_${i}`, c.dFF, c.seed + 1001 + 10 * i, 'gelu').apply(e) as tfl.SymbolicTensor;
     if (c.dropout > 0) f = tfl.layers.dropout({ rate: c.dropout, name: `drop_ffn_${i}` }).apply(f) as tfl.SymbolicTensor;
-    f = tfl.layers.dense({ units: c.dModel, name: `ffn2_${i}` }).apply(f) as tfl.SymbolicTensor;
+    f = dense(`ffn2_${i}`, c.dModel, c.seed + 1002 + 10 * i).apply(f) as tfl.SymbolicTensor;
     e = tfl.layers.add({ name: `res_ffn_${i}` }).apply([e, f]) as tfl.SymbolicTensor;
     e = layerNorm(`norm2_${i}`).apply(e) as tfl.SymbolicTensor;
   }
   e = layerNorm('encoder_norm').apply(e) as tfl.SymbolicTensor;
-  let y = tfl.layers.dense({ units: H, name: 'project' }).apply(e) as tfl.SymbolicTensor; // (V, H)
+  let y = dense('project', H, c.seed + 1999).apply(e) as tfl.SymbolicTensor; // (V, H)
   y = tfl.layers.permute({ dims: [2, 1], name: 'to_time' }).apply(y) as tfl.SymbolicTensor; // (H, V)
   const out = outputHead(y, x, c.useNorm, targetChannels);
   return tfl.model({ inputs: x, outputs: out, name: 's_mamba' });

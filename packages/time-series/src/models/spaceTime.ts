@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { layerNorm } from './layerNorm';
-import { checkPosInt, checkRate, resolvePreset } from './common';
+import { checkPosInt, checkRate, dense, resolvePreset } from './common';
 import { TsClosedLoopSSM, TsCompanionSSM, TsPreprocessKernels } from './companionLayers';
 import { outputHead, TsInstanceNorm } from './instanceNorm';
 import type { ForecastShape } from './shape';
@@ -47,22 +47,22 @@ export function buildSpaceTime(shape: ForecastShape, preset = 'paper', overrides
   const x = tfl.input({ shape: [L, V], name: 'window' });
   let h: T = c.useNorm ? (new TsInstanceNorm({ name: 'instance_norm' }).apply(x) as T) : x;
   h = new TsPreprocessKernels({ diffOrders: c.diffOrders, maWindows: c.maWindows, name: 'preprocess' }).apply(h) as T;
-  h = tfl.layers.dense({ units: c.dModel, name: 'embed' }).apply(h) as T;
+  h = dense('embed', c.dModel, c.seed + 1000).apply(h) as T;
   const ssm = { nKernels: c.nKernels, kernelDim: c.kernelDim, normalize: c.normalizeA };
   for (let i = 0; i < c.encoderLayers; i++) {
     let s = layerNorm(`enc${i}_norm1`).apply(h) as T;
     s = new TsCompanionSSM({ ...ssm, kind: i === 0 ? 'shift' : 'companion', seed: c.seed + 11 * i + 1, name: `enc${i}_ssm` }).apply(s) as T;
-    s = tfl.layers.dense({ units: c.dModel, activation: 'gelu', name: `enc${i}_ssm_out` }).apply(s) as T;
+    s = dense(`enc${i}_ssm_out`, c.dModel, c.seed + 1001 + 10 * i, 'gelu').apply(s) as T;
     if (c.dropout > 0) s = tfl.layers.dropout({ rate: c.dropout, name: `enc${i}_drop1` }).apply(s) as T;
     h = tfl.layers.add({ name: `enc${i}_res1` }).apply([h, s]) as T;
     let f = layerNorm(`enc${i}_norm2`).apply(h) as T;
-    f = tfl.layers.dense({ units: c.dFF, activation: 'gelu', name: `enc${i}_mlp1` }).apply(f) as T;
-    f = tfl.layers.dense({ units: c.dModel, name: `enc${i}_mlp2` }).apply(f) as T;
+    f = dense(`enc${i}_mlp1`, c.dFF, c.seed + 1002 + 10 * i, 'gelu').apply(f) as T;
+    f = dense(`enc${i}_mlp2`, c.dModel, c.seed + 1003 + 10 * i).apply(f) as T;
     if (c.dropout > 0) f = tfl.layers.dropout({ rate: c.dropout, name: `enc${i}_drop2` }).apply(f) as T;
     h = tfl.layers.add({ name: `enc${i}_res2` }).apply([h, f]) as T;
   }
   let d = layerNorm('dec_norm').apply(h) as T;
   d = new TsClosedLoopSSM({ ...ssm, kind: 'companion', horizon: H, seed: c.seed + 101, name: 'dec_closed_loop' }).apply(d) as T;
-  const y = tfl.layers.dense({ units: V, name: 'project' }).apply(d) as T; // (H, V)
+  const y = dense('project', V, c.seed + 1999).apply(d) as T; // (H, V)
   return tfl.model({ inputs: x, outputs: outputHead(y, x, c.useNorm, targetChannels), name: 'spacetime' });
 }

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MambaMixer } from '@statespace/ssm-core';
 import { layerNorm } from './layerNorm';
-import { checkPosInt, resolvePreset } from './common';
+import { checkPosInt, dense, resolvePreset } from './common';
 import { outputHead, TsInstanceNorm } from './instanceNorm';
 import type { ForecastShape } from './shape';
 
@@ -32,10 +32,10 @@ export function buildTsm2(shape: ForecastShape, preset = 'paper', overrides: Par
   const x = tfl.input({ shape: [L, V], name: 'window' });
   let h = c.useNorm ? (new TsInstanceNorm({ name: 'instance_norm' }).apply(x) as tfl.SymbolicTensor) : x;
   h = tfl.layers.permute({ dims: [2, 1], name: 'to_variate_tokens' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.dense({ units: c.dModel, name: 'embed' }).apply(h) as tfl.SymbolicTensor;
+  h = dense('embed', c.dModel, c.seed + 1000).apply(h) as tfl.SymbolicTensor;
   h = new MambaMixer({ dModel: c.dModel, seqLen: V, nLayers: c.nLayers, dState: c.dState, expand: c.expand, dConv: c.dConv, seed: c.seed, name: 'mixer' }).apply(h) as tfl.SymbolicTensor;
   h = layerNorm('out_norm').apply(h) as tfl.SymbolicTensor;
-  let y = tfl.layers.dense({ units: H, name: 'project' }).apply(h) as tfl.SymbolicTensor;
+  let y = dense('project', H, c.seed + 1999).apply(h) as tfl.SymbolicTensor;
   y = tfl.layers.permute({ dims: [2, 1], name: 'to_time' }).apply(y) as tfl.SymbolicTensor;
   return tfl.model({ inputs: x, outputs: outputHead(y, x, c.useNorm, targetChannels), name: 'tsm2' });
 }

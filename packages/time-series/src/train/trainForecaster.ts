@@ -30,7 +30,7 @@ export interface TrainForecasterOptions extends CsvReadOptions {
   out: string;
   resume?: boolean;
   maxMinutes?: number;
-  /** Stop an epoch after this many batches (quick runs and tests). */
+  /** Stop an epoch after this many batches (default: the recipe's). */
   maxBatches?: number;
   quiet?: boolean;
   plots?: boolean;
@@ -86,7 +86,7 @@ export async function trainForecaster(o: TrainForecasterOptions): Promise<TrainF
   const model = buildForecastModel(o.model, shapeOf(data), info.preset, { seed: o.seed ?? 0, ...(o.overrides ?? {}) });
   const batch = o.batch ?? recipe.batch;
   const allBatches = Math.ceil(data.train.count / batch);
-  const batchesPerEpoch = Math.min(allBatches, o.maxBatches ?? allBatches);
+  const batchesPerEpoch = Math.min(allBatches, o.maxBatches ?? recipe.maxBatches);
   log(`${o.model}: ${model.countParams()} parameters; ${data.train.count} / ${data.val.count} / ${data.test.count} train / val / test windows; ${batchesPerEpoch} batches per epoch`);
   const ckpt = path.join(o.out, 'checkpoints');
   fs.mkdirSync(o.out, { recursive: true });

@@ -76,6 +76,17 @@ describe('Linear layer: init, config, errors', () => {
     expect(Math.max(...k(7).map(Math.abs))).toBeGreaterThan(0.9 * lim);
   });
 
+  it('geluTanh equals the textbook tanh form (computed with tf.tanh)', () => {
+    const x = tf.linspace(-6, 6, 241);
+    const d = tf.tidy(() => {
+      const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
+      const textbook = tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+      return tf.max(tf.abs(tf.sub(geluTanh(x), textbook))).dataSync()[0];
+    });
+    expect(d).toBeLessThan(1e-5);
+    x.dispose();
+  });
+
   it('geluTanh stays within 5e-4 of the erf GELU', () => {
     const x = tf.linspace(-6, 6, 241);
     const d = tf.tidy(() => {
