@@ -80,6 +80,40 @@ describe.each(TEST_BACKENDS)('BiMamba on %s', (backend) => {
     expectNoLeak(() => layer.callWithSegments(x, seg).dispose(), 'BiMamba segments');
     layer.dispose();
   });
+
+  it.each(['sum', 'concat'] as const)("outputMode 'last' (combine %s) equals the last position of the full output: values and every gradient", (combine) => {
+    const L = 6;
+    const full = new BiMamba({ dModel: H, dState: N, seed: 8, combine, dtMin: 0.02, dtMax: 0.4 });
+    const last = new BiMamba({ dModel: H, dState: N, seed: 99, combine, outputMode: 'last' });
+    const x = rand([3, L, H], 21);
+    full.apply(x);
+    last.apply(x);
+    last.setWeights(full.getWeights());
+    const width = combine === 'concat' ? 2 * H : H;
+    const sliceLast = (t: tf.Tensor) => tf.reshape(tf.slice(t, [0, L - 1, 0], [3, 1, width]), [3, width]);
+    const y = last.apply(x) as tf.Tensor;
+    expect(y.shape).toEqual([3, width]);
+    expectClose(y, sliceLast(full.apply(x) as tf.Tensor), 1e-6, 1e-5, `last ${combine}`);
+    const w = rand([3, width], 22);
+    const gradsOf = (layer: BiMamba, pick: (t: tf.Tensor) => tf.Tensor) =>
+      tf.grads((xx: tf.Tensor, ...ws: tf.Tensor[]) => {
+        void ws;
+        return tf.sum(tf.mul(pick(layer.apply(xx) as tf.Tensor), w));
+      })([x]);
+    expectClose(gradsOf(last, (t) => t)[0], gradsOf(full, sliceLast)[0], 1e-5, 1e-4, 'd/dx');
+    const vg = (layer: BiMamba, pick: (t: tf.Tensor) => tf.Tensor) => tf.variableGrads(() => tf.sum(tf.mul(pick(layer.apply(x) as tf.Tensor), w)) as tf.Scalar).grads;
+    const ga = vg(last, (t) => t);
+    const gb = vg(full, sliceLast);
+    const names = (l: BiMamba) => l.trainableWeights.map((v) => v.name);
+    names(last).forEach((n, i) => expectClose(ga[n], gb[names(full)[i]], 1e-5, 1e-4, `d/d${n}`));
+    // With segment ids too (the forward direction resets; the backward sees only the last token either way).
+    const seg = tf.tensor2d([0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 3, 4, 4, 4, 5, 5], [3, L], 'int32');
+    expectClose(last.callWithSegments(x, seg), sliceLast(full.callWithSegments(x, seg)), 1e-6, 1e-5, 'last with segments');
+    expectNoLeak(() => (last.apply(x) as tf.Tensor).dispose(), "BiMamba outputMode 'last'");
+    expect(() => last.apply(x, { mask: tf.ones([3, L]) })).toThrow(/BiMamba: outputMode 'last' does not take a padding mask/);
+    full.dispose();
+    last.dispose();
+  });
 });
 
 describe('BiMamba: serialization, errors', () => {
@@ -100,6 +134,7 @@ describe('BiMamba: serialization, errors', () => {
 
   it('rejects bad options with clear errors', () => {
     expect(() => new BiMamba({ dModel: 4, combine: 'max' as never })).toThrow(/BiMamba: option 'combine' must be one of 'sum', 'mean', 'concat', received "max"/);
+    expect(() => new BiMamba({ dModel: 4, outputMode: 'first' as never })).toThrow(/BiMamba: option 'outputMode' must be one of 'sequence', 'last', received "first"/);
     expect(() => new BiMamba({ dModel: -1 })).toThrow(/BiMamba: option 'dModel' must be an integer >= 1, received -1/);
   });
 });

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
+import { firstMask } from '../maskPassingLayer';
 import { buildWidth, checkOneOf } from '../lti/common';
 import { MambaCore } from './mambaCore';
 import { SegmentedMixer } from './segmentedMixer';
@@ -8,10 +10,20 @@ import { resolveMambaConfig, type MambaConfig, type MambaOptions } from './mamba
 
 export type BiMambaCombine = 'sum' | 'mean' | 'concat';
 export const BI_MAMBA_COMBINES: readonly BiMambaCombine[] = ['sum', 'mean', 'concat'];
+export type BiMambaOutput = 'sequence' | 'last';
+export const BI_MAMBA_OUTPUTS: readonly BiMambaOutput[] = ['sequence', 'last'];
 
 export interface BiMambaArgs extends LayerArgs, MambaOptions {
   /** How the two directions are merged: 'sum' (default), 'mean', or 'concat' (output width 2·dModel). */
   combine?: BiMambaCombine;
+  /**
+   * 'sequence' (default): (batch, L, width). 'last': only the last position, (batch, width), computed cheaply: the
+   * backward mixer's output there depends on the last token alone (it is the first step of the reversed scan from a
+   * zero state), so that direction runs on one token instead of L, and out_proj runs on one row per sequence.
+   * Equal to the last position of 'sequence' (tested). Padding masks are refused in this mode (the last position
+   * could be padding); segment ids are fine.
+   */
+  outputMode?: BiMambaOutput;
 }
 
 const NAME = 'BiMamba';
@@ -31,6 +43,7 @@ export class BiMamba extends SegmentedMixer {
   static className = NAME;
   readonly config: MambaConfig;
   readonly combine: BiMambaCombine;
+  readonly outputMode: BiMambaOutput;
   readonly forwardCore: MambaCore;
   readonly backwardCore: MambaCore;
 
@@ -38,6 +51,7 @@ export class BiMamba extends SegmentedMixer {
     super(args ?? {});
     this.config = resolveMambaConfig(NAME, args);
     this.combine = checkOneOf(NAME, 'combine', args.combine ?? 'sum', BI_MAMBA_COMBINES);
+    this.outputMode = checkOneOf(NAME, 'outputMode', args.outputMode ?? 'sequence', BI_MAMBA_OUTPUTS);
     this.forwardCore = new MambaCore(NAME, this.config, 'fwd/', 0);
     this.backwardCore = new MambaCore(NAME, this.config, 'bwd/', BACKWARD_STREAMS);
     this.supportsMasking = true;
@@ -54,7 +68,24 @@ export class BiMamba extends SegmentedMixer {
     return this.forwardCore.checkInput(x);
   }
 
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    if (this.outputMode === 'last' && firstMask(kwargs?.mask) != null) {
+      throw new Error(`${NAME}: outputMode 'last' does not take a padding mask (the last position could be padding), received one; pass unpadded sequences or segment ids`);
+    }
+    return super.call(inputs, kwargs);
+  }
+
+  override computeMask(inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return (this.outputMode === 'last' ? null : super.computeMask(inputs, mask)) as tf.Tensor;
+  }
+
   protected override mix(x: tf.Tensor, segmentIds: tf.Tensor2D | undefined): tf.Tensor {
+    if (this.outputMode === 'last') {
+      const [b, L, d] = x.shape as [number, number, number];
+      const yf = this.forwardCore.forward(x, segmentIds, true);
+      const yb = tf.reshape(this.backwardCore.forward(tf.slice(x, [0, L - 1, 0], [b, 1, d])), [b, d]);
+      return this.combine === 'concat' ? tf.concat([yf, yb], 1) : this.combine === 'mean' ? tf.mul(tf.add(yf, yb), 0.5) : tf.add(yf, yb);
+    }
     const yf = this.forwardCore.forward(x, segmentIds);
     const segRev = segmentIds ? (tf.reverse(segmentIds, 1) as tf.Tensor2D) : undefined;
     const yb = tf.reverse(this.backwardCore.forward(tf.reverse(x, 1), segRev), 1);
@@ -63,11 +94,12 @@ export class BiMamba extends SegmentedMixer {
 
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
-    return this.combine === 'concat' ? [...s.slice(0, -1), 2 * this.config.dModel] : s;
+    const width = this.combine === 'concat' ? 2 * this.config.dModel : this.config.dModel;
+    return this.outputMode === 'last' ? [s[0], width] : [...s.slice(0, -1), width];
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), ...this.config, combine: this.combine };
+    return { ...super.getConfig(), ...this.config, combine: this.combine, outputMode: this.outputMode };
   }
 }
 tf.serialization.registerClass(BiMamba, 'statespace');

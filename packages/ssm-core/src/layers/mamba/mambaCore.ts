@@ -69,7 +69,7 @@ export class MambaCore {
   }
 
   /** Selective scan of the conv output xc (b, dInner, L) with gate z; returns (b, L, dModel) (and the last state). */
-  private ssmAndOut(xc: tf.Tensor3D, z: tf.Tensor3D, segmentIds?: tf.Tensor2D, initialState?: tf.Tensor3D): { y: tf.Tensor; last?: tf.Tensor3D } {
+  private ssmAndOut(xc: tf.Tensor3D, z: tf.Tensor3D, segmentIds?: tf.Tensor2D, initialState?: tf.Tensor3D, lastOnly = false): { y: tf.Tensor; last?: tf.Tensor3D } {
     const N = this.cfg.dState;
     const R = this.rank;
     const [dtLow, B, C] = tf.split(linear(toChannels(xc), this.w.x_proj_kernel), [R, N, N], 2);
@@ -79,17 +79,26 @@ export class MambaCore {
       D: this.w.ssm_D.read() as tf.Tensor1D, z, deltaBias: this.w.ssm_dt_bias.read() as tf.Tensor1D, deltaSoftplus: true,
       segmentIds, initialState,
     };
+    if (initialState == null && lastOnly) {
+      // Only the last position is wanted: out_proj on (b, dInner) rows instead of (b, L, dInner).
+      const y = selectiveScan(args);
+      const [b, dI, L] = y.shape;
+      return { y: linear(tf.reshape(tf.slice(y, [0, 0, L - 1], [b, dI, 1]), [b, dI]), this.w.out_proj_kernel) };
+    }
     if (initialState == null) return { y: linear(toChannels(selectiveScan(args)), this.w.out_proj_kernel) };
     const r = selectiveScan({ ...args, returnLastState: true });
     return { y: linear(toChannels(r.y), this.w.out_proj_kernel), last: r.lastState };
   }
 
-  /** Full forward of x (batch, L, dModel); state and conv taps reset wherever segmentIds change. */
-  forward(x: tf.Tensor, segmentIds?: tf.Tensor2D): tf.Tensor {
+  /**
+   * Full forward of x (batch, L, dModel); state and conv taps reset wherever segmentIds change.
+   * `lastOnly`: return only the last position, (batch, dModel).
+   */
+  forward(x: tf.Tensor, segmentIds?: tf.Tensor2D, lastOnly = false): tf.Tensor {
     return tf.tidy(() => {
       const [xs, z] = this.inProj(x);
       const xc = causalConv1d({ x: xs, weight: this.w.conv_kernel.read() as tf.Tensor2D, bias: this.w.conv_bias.read() as tf.Tensor1D, activation: 'silu', segmentIds });
-      return this.ssmAndOut(xc, z, segmentIds).y;
+      return this.ssmAndOut(xc, z, segmentIds, undefined, lastOnly).y;
     });
   }
 
