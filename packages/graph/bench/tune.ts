@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const overrides = JSON.parse(arg('overrides') ?? '{}') as Partial<GraphModelConfig>;
   const runs = (arg('folds') ?? '0').split(',').map(Number);
   const maxSeconds = num('max-minutes') ? (num('max-minutes') as number) * 60 / runs.length : undefined;
-  const train = { epochs: num('epochs') ?? 40, lr: num('lr'), weightDecay: num('wd'), patience: num('patience'), maxSeconds,
+  const train = { epochs: num('epochs') ?? 40, lr: num('lr'), weightDecay: num('wd'), l2: num('l2'), patience: num('patience'), maxSeconds,
     onEpochEnd: (e: { epoch: number; trainLoss: number; seconds: number; val?: Record<string, number> }) =>
       console.log(JSON.stringify({ epoch: e.epoch, loss: +e.trainLoss.toFixed(4), s: +e.seconds.toFixed(2), ...(e.val ?? {}) })) };
   const data = resolveDataDir();

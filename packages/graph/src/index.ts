@@ -1,6 +1,7 @@
 export * from './data';
 export * from './ops';
 export { GraphConv, GraphDense, GraphGatedGCN, GraphSegmentPool, GraphSequence, GraphSparseDense } from './models/graphLayers';
+export { GraphAppnp } from './models/graphAppnp';
 export { buildGraphModel } from './models/buildModel';
 export { resolveGraphConfig, inputNames, GRAPH_CONFIGS, MODEL_KINDS } from './models/config';
 export type { GraphModelConfig, GraphModelKind, GraphTask } from './models/config';

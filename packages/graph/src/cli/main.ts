@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError, loadCheckpoint, meanAndStd, runCli, type CliSpec, type ParsedCli } from '@statespace/ssm-core';
 import { loadAnyDataset } from '../data/loadAny';
-import { MODEL_KINDS, GRAPH_CONFIGS, type GraphModelConfig, type GraphModelKind } from '../models/config';
+import { evalRepeats, MODEL_KINDS, GRAPH_CONFIGS, type GraphModelConfig, type GraphModelKind } from '../models/config';
 import { trainNodeClassifier } from '../tasks/nodeTask';
 import { crossValidateGraphs, evaluateGraphs, prepareGraphs } from '../tasks/graphTask';
 import { buildBatch, disposeBatch, withEncodings } from '../tasks/batch';
@@ -30,6 +30,7 @@ export const CLI_SPEC: CliSpec = {
         folds: { type: 'integer', min: 2, default: 10, help: 'graph task: stratified folds' },
         seeds: { type: 'integer', min: 1, default: 1, help: 'node task: runs with seeds seed..seed+N-1' },
         epochs: { type: 'integer', min: 1, default: 200, help: 'training epochs' },
+        'output-hops': { type: 'integer', min: 0, help: 'node task, gmn / graph-mamba: logits propagated over k hops with personalized PageRank (default: 10 when the training labels are homophilous, else 0)' },
       },
     },
     evaluate: {
@@ -63,7 +64,7 @@ async function train(p: ParsedCli): Promise<object> {
     const accs: number[] = [];
     let secs = 0;
     for (let s = 0; s < f.seeds; s++) {
-      const r = await trainNodeClassifier(d, d.splits[f.split % d.splits.length], model, f.config, {}, { ...common, seed: f.seed + s, checkpointDir: ckpt && (f.seeds > 1 ? `${ckpt}/seed${f.seed + s}` : ckpt) });
+      const r = await trainNodeClassifier(d, d.splits[f.split % d.splits.length], model, f.config, f.outputHops != null ? { outputHops: f.outputHops } : {}, { ...common, seed: f.seed + s, checkpointDir: ckpt && (f.seeds > 1 ? `${ckpt}/seed${f.seed + s}` : ckpt) });
       accs.push(r.testAccuracy);
       secs += r.trainSeconds;
       process.stderr.write(`seed ${f.seed + s}: val ${r.valAccuracy.toFixed(4)} test ${r.testAccuracy.toFixed(4)} (best epoch ${r.bestEpoch})\n`);
@@ -90,7 +91,7 @@ async function evaluate(p: ParsedCli): Promise<object> {
   if (ds.kind === 'node') {
     const d = ds.data;
     const x = withEncodings(d.graph, d.features, d.numFeatures, c.lapPE, c.rwse);
-    const batches = Array.from({ length: c.model === 'graph-mamba' ? c.evalPermutations : 1 }, (_, k) => buildBatch(c, d.graph, x, mulberry32(10_000 + k), c.model === 'graph-mamba'));
+    const batches = Array.from({ length: evalRepeats(c) }, (_, k) => buildBatch(c, d.graph, x, mulberry32(10_000 + k), c.model === 'graph-mamba'));
     const pred = argmaxRows(averagedProbabilities(model, c, batches), c.numClasses);
     batches.forEach((b) => disposeBatch(b));
     acc = accuracy(pred, d.labels, d.splits[f.split % d.splits.length].test);

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BiMamba, LayerNorm, SeededDropout } from '@statespace/ssm-core';
 import { GraphConv, GraphDense, GraphGatedGCN, GraphSegmentPool, GraphSequence, GraphSparseDense } from './graphLayers';
+import { GraphAppnp } from './graphAppnp';
 import { INT_INPUTS, inputNames, type GraphModelConfig } from './config';
 
 type Sym = tfl.SymbolicTensor;
@@ -57,8 +58,9 @@ export function buildGraphModel(c: GraphModelConfig): tfl.LayersModel {
       } else {
         const mp = tfl.layers.activation({ activation: 'relu' }).apply(new GraphConv({ units: c.hidden, seed: next(), name: `mpnn${l}` }).apply([h, ...edges, ew]) as Sym) as Sym;
         const tokens = new GraphSegmentPool({ groups: c.maxWalkLength * c.repeats + 1, name: `tokens${l}` }).apply([mp, inputs.tokNodes, inputs.tokIds, inputs.tokW, inputs.tokSlots]) as Sym;
-        const seqOut = new BiMamba({ dModel: c.hidden, dState: c.dState, expand: c.expand, seed: next(), name: `tokenMamba${l}` }).apply(tokens) as Sym;
-        const parts: Sym[] = [h, new GraphSequence({ mode: 'last', name: `tokenLast${l}` }).apply(seqOut) as Sym];
+        // Only the node's own (last) position is used: BiMamba's 'last' mode computes just that (same values).
+        const tokenOut = new BiMamba({ dModel: c.hidden, dState: c.dState, expand: c.expand, seed: next(), outputMode: 'last', name: `tokenMamba${l}` }).apply(tokens) as Sym;
+        const parts: Sym[] = [h, tokenOut];
         if (c.localMpnn) parts.push(mp);
         if (c.nodeMamba) parts.push(globalMamba(h, `nodeMamba${l}`));
         h = tfl.layers.add().apply(parts) as Sym;
@@ -73,6 +75,7 @@ export function buildGraphModel(c: GraphModelConfig): tfl.LayersModel {
   }
   if (!(c.model === 'gcn' && c.task === 'node')) {
     h = new GraphDense({ units: c.numClasses, seed: next(), name: 'logits' }).apply(h) as Sym;
+    if (c.outputHops > 0 && c.task === 'node') h = new GraphAppnp({ hops: c.outputHops, alpha: c.outputAlpha, name: 'outputPropagation' }).apply([h, ...edges, ew]) as Sym;
   }
   return tfl.model({ inputs: inputNames(c).map((n) => inputs[n]), outputs: h, name: `graph_${c.model.replace('-', '_')}` });
 }

@@ -31,14 +31,22 @@ export interface GraphModelConfig {
   expand: number;
   /** Graph-Mamba: noisy degree orders averaged at evaluation. */
   evalPermutations: number;
+  /** GMN: independent token samplings (random walks) whose predictions are averaged at evaluation. */
+  evalTokenSamples: number;
   /** Node features as (row, col, value) triples instead of a dense matrix: sparse bag-of-words (Cora) train far
    *  faster, and input dropout drops stored entries only (as GCN's sparse dropout). */
   sparseInput: boolean;
+  /** GMN / Graph-Mamba node task: 0 = dense logits; k >= 1 = the dense logits propagated k hops with personalized
+   *  PageRank (APPNP: z ← (1 − α) Â z + α z0, α = `outputAlpha`). Homophilous graphs gain from it. */
+  outputHops: number;
+  /** Teleport probability α of the output propagation (0 = plain Â^k). */
+  outputAlpha: number;
 }
 
 const BASE: Omit<GraphModelConfig, 'model' | 'task' | 'numFeatures' | 'numClasses'> = {
   hidden: 64, layers: 2, dropout: 0.5, inputDropout: 0.5, seed: 0, maxWalkLength: 2, walksPerToken: 2, repeats: 2,
-  nodeMamba: false, localMpnn: true, lapPE: 0, rwse: 0, dState: 8, expand: 2, evalPermutations: 4, sparseInput: false,
+  nodeMamba: false, localMpnn: true, lapPE: 0, rwse: 0, dState: 8, expand: 2, evalPermutations: 4, evalTokenSamples: 1, sparseInput: false,
+  outputHops: 0, outputAlpha: 0.1,
 };
 
 /** Named sizes; 'micro' is for tests and the demo, 'tiny' for the benchmark (CPU-trainable). */
@@ -55,11 +63,11 @@ export function resolveGraphConfig(name: string, fixed: Required4, overrides: Pa
   const c: GraphModelConfig = { ...BASE, ...preset, ...overrides, ...fixed };
   if (!MODEL_KINDS.includes(c.model)) throw new Error(`graph model: 'model' must be one of ${MODEL_KINDS.join(', ')}, received '${c.model}'`);
   if (c.task !== 'node' && c.task !== 'graph') throw new Error(`graph model: 'task' must be 'node' or 'graph', received '${c.task}'`);
-  for (const k of ['numFeatures', 'numClasses', 'hidden', 'layers', 'dState', 'expand', 'maxWalkLength', 'walksPerToken', 'repeats', 'evalPermutations'] as const) {
+  for (const k of ['numFeatures', 'numClasses', 'hidden', 'layers', 'dState', 'expand', 'maxWalkLength', 'walksPerToken', 'repeats', 'evalPermutations', 'evalTokenSamples'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`graph model: '${k}' must be an integer >= 1, received ${String(c[k])}`);
   }
-  for (const k of ['lapPE', 'rwse'] as const) if (!Number.isInteger(c[k]) || c[k] < 0) throw new Error(`graph model: '${k}' must be an integer >= 0, received ${String(c[k])}`);
-  for (const k of ['dropout', 'inputDropout'] as const) if (!(c[k] >= 0 && c[k] < 1)) throw new Error(`graph model: '${k}' must be in [0, 1), received ${String(c[k])}`);
+  for (const k of ['lapPE', 'rwse', 'outputHops'] as const) if (!Number.isInteger(c[k]) || c[k] < 0) throw new Error(`graph model: '${k}' must be an integer >= 0, received ${String(c[k])}`);
+  for (const k of ['dropout', 'inputDropout', 'outputAlpha'] as const) if (!(c[k] >= 0 && c[k] < 1)) throw new Error(`graph model: '${k}' must be in [0, 1), received ${String(c[k])}`);
   return c;
 }
 
@@ -73,3 +81,8 @@ export function inputNames(c: GraphModelConfig): string[] {
 }
 
 export const INT_INPUTS = new Set(['featRows', 'featCols', 'src', 'dst', 'tokNodes', 'tokIds', 'order', 'inverse', 'segment', 'poolNodes', 'poolIds']);
+
+/** Forward passes averaged at evaluation: Graph-Mamba's noisy orders, GMN's token samplings, else 1. */
+export function evalRepeats(c: GraphModelConfig): number {
+  return c.model === 'graph-mamba' ? c.evalPermutations : c.model === 'gmn' ? c.evalTokenSamples : 1;
+}

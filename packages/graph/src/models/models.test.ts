@@ -5,6 +5,7 @@ import { TEST_BACKENDS, useBackend } from '../../../ssm-core/src/testing/backend
 import { expectClose } from '../../../ssm-core/src/testing/compare';
 import { tmpDir } from '../testing/testUtil';
 import { csrFromEdges } from '../data/graph';
+import { gcnNormEdges } from '../ops/gcnNorm';
 import { buildGraphModel } from './buildModel';
 import { MODEL_KINDS, resolveGraphConfig, type GraphTask } from './config';
 import { buildBatch, buildGraphsBatch, disposeBatch, inputsInOrder, sparseTriples } from '../tasks/batch';
@@ -20,7 +21,7 @@ describe.each(TEST_BACKENDS)('graph models on %s', (backend) => {
   for (const model of MODEL_KINDS) {
     for (const task of ['node', 'graph'] as GraphTask[]) {
       it(`${model} / ${task}: output shape, gradients reach every weight, no leak, save/load round trip`, async () => {
-        const c = resolveGraphConfig('micro', { model, task, numFeatures: F, numClasses: 3 }, { nodeMamba: model === 'gmn', seed: 1 });
+        const c = resolveGraphConfig('micro', { model, task, numFeatures: F, numClasses: 3 }, { nodeMamba: model === 'gmn', outputHops: model === 'gmn' ? 2 : 0, seed: 1 });
         const net = buildGraphModel(c);
         const b = task === 'node'
           ? buildBatch(c, G, X, mulberry32(0), true)
@@ -71,6 +72,39 @@ describe.each(TEST_BACKENDS)('graph models on %s', (backend) => {
       net.dispose();
       loaded.dispose();
     }
+  });
+
+  it('outputHops k: the dense logits propagated k hops with personalized PageRank (α = outputAlpha), against a dense Â', () => {
+    const e = gcnNormEdges(G);
+    const a = new Float32Array(49);
+    for (let k = 0; k < e.src.length; k++) a[e.dst[k] * 7 + e.src[k]] += e.weight[k]; // out[dst] += w · h[src]
+    for (const [model, alpha] of [['gmn', 0.1], ['graph-mamba', 0]] as const) {
+      const c = resolveGraphConfig('micro', { model, task: 'node', numFeatures: F, numClasses: 3 }, { outputHops: 4, outputAlpha: alpha, seed: 2 });
+      const net = buildGraphModel(c);
+      const b = buildBatch(c, G, X, mulberry32(0), false);
+      const ins = inputsInOrder(c, b, net);
+      const out = net.apply(ins, { training: false }) as tf.Tensor2D;
+      const logitsLayer = net.getLayer('logits');
+      const dense = tfl.model({ inputs: net.inputs, outputs: logitsLayer.output as tfl.SymbolicTensor });
+      const expected = tf.tidy(() => {
+        const adj = tf.tensor2d(a, [7, 7]);
+        const z0 = dense.apply(ins, { training: false }) as tf.Tensor2D;
+        let z: tf.Tensor2D = z0;
+        for (let k = 0; k < 4; k++) z = tf.add(tf.mul(tf.matMul(adj, z), 1 - alpha), tf.mul(z0, alpha));
+        // The test can fail: propagation must change the logits on this graph.
+        expect(tf.max(tf.abs(tf.sub(z, z0))).dataSync()[0]).toBeGreaterThan(1e-3);
+        return z;
+      });
+      expectClose(out, expected, 1e-5, 1e-5, `${model} output propagation`);
+      const plain = buildGraphModel({ ...c, outputHops: 0 });
+      expect(plain.layers.some((l) => l.getClassName() === 'GraphAppnp')).toBe(false);
+      tf.dispose([out, expected]);
+      disposeBatch(b);
+      net.dispose();
+      plain.dispose();
+    }
+    expect(() => resolveGraphConfig('micro', { model: 'gmn', task: 'node', numFeatures: 2, numClasses: 3 }, { outputHops: -1 })).toThrow(/'outputHops' must be an integer >= 0, received -1/);
+    expect(() => resolveGraphConfig('micro', { model: 'gmn', task: 'node', numFeatures: 2, numClasses: 3 }, { outputAlpha: 1 })).toThrow(/'outputAlpha' must be in \[0, 1\), received 1/);
   });
 
   it('rejects a bad config with the option named', () => {

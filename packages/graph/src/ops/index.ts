@@ -7,3 +7,4 @@ export type { WeightedEdges } from './gcnNorm';
 export { propagate, gatedAggregate, weightedPool } from './messagePassing';
 export { rwse, lapPE } from './encodings';
 export { jacobiEigen } from './symEig';
+export { trainEdgeHomophily, autoOutputHops } from './homophily';

@@ -11,6 +11,7 @@ import { gcnNormEdges } from './gcnNorm';
 import { gatedAggregate, propagate } from './messagePassing';
 import { lapPE, rwse } from './encodings';
 import { jacobiEigen } from './symEig';
+import { autoOutputHops, trainEdgeHomophily } from './homophily';
 
 // A small irregular graph: a triangle 0-1-2, a tail 2-3-4, a pendant 1-5, an isolated node 6.
 const G = csrFromEdges(7, [0, 1, 2, 2, 3, 1], [1, 2, 0, 3, 4, 5]);
@@ -20,6 +21,23 @@ function denseAdj(): number[][] {
   for (let v = 0; v < 7; v++) for (const u of neighbours(G, v)) a[v][u] = 1;
   return a;
 }
+
+describe('training-label homophily', () => {
+  it('counts only edges between training nodes, each direction once per end, and picks the output hops from it', () => {
+    // Edges among {0,1,2,3}: 0-1, 1-2, 2-0, 2-3 (both directions stored).
+    const same = [0, 0, 0, 0, 1, 1, 1];
+    expect(trainEdgeHomophily(G, same, [0, 1, 2, 3], 1)).toBe(1);
+    const mixed = [0, 0, 1, 1, 1, 1, 1]; // same-label edges: 0-1, 2-3 → 4 of 8 directed
+    expect(trainEdgeHomophily(G, mixed, [0, 1, 2, 3], 1)).toBeCloseTo(0.5, 12);
+    expect(trainEdgeHomophily(G, [0, 1, 2, 0, 1, 2, 0], [0, 1, 2, 3], 1)).toBe(0);
+    expect(trainEdgeHomophily(G, same, [0, 4, 6], 1)).toBeNull(); // no edge between training nodes
+    expect(trainEdgeHomophily(G, same, [0, 1, 2, 3])).toBeNull(); // 8 < the default minimum of 10
+    const ring = csrFromEdges(12, Array.from({ length: 12 }, (_, i) => i), Array.from({ length: 12 }, (_, i) => (i + 1) % 12));
+    const all = Array.from({ length: 12 }, (_, i) => i);
+    expect(autoOutputHops(ring, new Array(12).fill(3), all)).toBe(10);
+    expect(autoOutputHops(ring, all.map((i) => i % 2), all)).toBe(0);
+  });
+});
 
 describe('walks, tokens, orderings', () => {
   it('random walks follow edges and are reproducible from the seed', () => {

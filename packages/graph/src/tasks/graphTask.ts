@@ -2,7 +2,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { batchIndices, fit, mulberry32, stratifiedKFold, type Rng } from '@statespace/ssm-core';
 import type { GraphDataset, LabeledGraph } from '../data/dataset';
 import { buildGraphModel } from '../models/buildModel';
-import { resolveGraphConfig, type GraphModelConfig } from '../models/config';
+import { evalRepeats, resolveGraphConfig, type GraphModelConfig } from '../models/config';
 import { buildGraphsBatch, disposeBatch, withEncodings, type GraphBatch } from './batch';
 import { argmaxRows, averagedProbabilities, crossEntropy, logits, type TrainOptions } from './common';
 
@@ -30,7 +30,7 @@ export function evaluateGraphs(model: tfl.LayersModel, p: Prepared, idx: Int32Ar
   let ok = 0;
   for (let s = 0; s < idx.length; s += batch) {
     const part = idx.subarray(s, s + batch);
-    const reps = p.config.model === 'graph-mamba' ? p.config.evalPermutations : 1;
+    const reps = evalRepeats(p.config);
     const batches = Array.from({ length: reps }, (_, k) => makeBatch(p, part, mulberry32(20_000 + k), p.config.model === 'graph-mamba'));
     const pred = argmaxRows(averagedProbabilities(model, p.config, batches), p.config.numClasses);
     batches.forEach((b) => disposeBatch(b));

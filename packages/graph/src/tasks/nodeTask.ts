@@ -3,9 +3,10 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { fit, mulberry32, type FitResult } from '@statespace/ssm-core';
 import type { NodeDataset, NodeSplit } from '../data/dataset';
 import { buildGraphModel } from '../models/buildModel';
-import { resolveGraphConfig, type GraphModelConfig } from '../models/config';
+import { evalRepeats, resolveGraphConfig, type GraphModelConfig } from '../models/config';
+import { autoOutputHops } from '../ops/homophily';
 import { buildBatch, disposeBatch, withEncodings, type GraphBatch } from './batch';
-import { accuracy, argmaxRows, averagedProbabilities, crossEntropy, logits, type TrainOptions } from './common';
+import { accuracy, argmaxRows, averagedProbabilities, crossEntropy, featureKernel, logits, withL2, type TrainOptions } from './common';
 
 export interface NodeRunResult {
   valAccuracy: number;
@@ -25,15 +26,20 @@ export async function trainNodeClassifier(ds: NodeDataset, split: NodeSplit, mod
   const features = withEncodings(ds.graph, ds.features, ds.numFeatures, probe.lapPE, probe.rwse);
   // Opt-in: under load on wasm the gather/segment-sum projection measured slower than the dense one for Cora.
   const sparseInput = overrides.sparseInput ?? false;
-  const c = resolveGraphConfig(configName, { model, task: 'node', numFeatures: ds.numFeatures + probe.lapPE + probe.rwse, numClasses: ds.numClasses }, { ...overrides, sparseInput, seed: o.seed ?? overrides.seed ?? 0 });
+  // Unless set, GCN-style output propagation is switched on for graphs whose training labels are homophilous.
+  const outputHops = overrides.outputHops ?? autoOutputHops(ds.graph, ds.labels, split.train);
+  const c = resolveGraphConfig(configName, { model, task: 'node', numFeatures: ds.numFeatures + probe.lapPE + probe.rwse, numClasses: ds.numClasses },
+    { ...overrides, sparseInput, outputHops, seed: o.seed ?? overrides.seed ?? 0 });
   const net = buildGraphModel(c);
+  if (o.l2 != null && !(o.l2 >= 0)) throw new Error(`trainNodeClassifier: 'l2' must be a number >= 0, received ${String(o.l2)}`);
+  const l2Kernel = o.l2 ? featureKernel(net, c.numFeatures) : null;
   const trainRows = tf.tensor1d(split.train, 'int32');
   const trainLabels = Int32Array.from(split.train, (i) => ds.labels[i]);
   // The feature matrix is uploaded once and shared by every epoch's batch (Cora's is 2708 × 1433).
   const x = c.sparseInput ? features : tf.tensor2d(features, [ds.graph.numNodes, c.numFeatures]);
   const keep = x instanceof tf.Tensor ? x : undefined;
   // Evaluation inputs are fixed (seeded) so validation is comparable across epochs.
-  const evalBatches: GraphBatch[] = Array.from({ length: c.model === 'graph-mamba' ? c.evalPermutations : 1 }, (_, k) =>
+  const evalBatches: GraphBatch[] = Array.from({ length: evalRepeats(c) }, (_, k) =>
     buildBatch(c, ds.graph, x, mulberry32(10_000 + k), c.model === 'graph-mamba'));
   let best = { val: -1, test: 0, epoch: 0 };
   let epoch = 0;
@@ -47,7 +53,7 @@ export async function trainNodeClassifier(ds: NodeDataset, split: NodeSplit, mod
       batchesPerEpoch: 1,
       seed: o.seed ?? 0,
       trainBatches: (_e, rng) => [buildBatch(c, ds.graph, x, rng, true)],
-      loss: (m, b, training) => crossEntropy(logits(m, c, b, training), trainLabels, trainRows, c.numClasses),
+      loss: (m, b, training) => withL2(crossEntropy(logits(m, c, b, training), trainLabels, trainRows, c.numClasses), l2Kernel, o.l2 ?? 0),
       disposeBatch: (b) => disposeBatch(b, keep),
       validate: (m) => {
         epoch++;
