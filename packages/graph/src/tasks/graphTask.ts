@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { batchIndices, fit, mulberry32, stratifiedKFold, type Rng } from '@statespace/ssm-core';
+import { AdamW, batchIndices, fit, mulberry32, ssmParameterGroup, stratifiedKFold, timeAwareCosine, type Rng } from '@statespace/ssm-core';
 import type { GraphDataset, LabeledGraph } from '../data/dataset';
 import { buildGraphModel } from '../models/buildModel';
 import { evalRepeats, resolveGraphConfig, type GraphModelConfig } from '../models/config';
@@ -44,12 +44,20 @@ export async function trainGraphFold(p: Prepared, train: Int32Array, test: Int32
   const net = buildGraphModel(p.config);
   const bs = o.batchSize ?? 32;
   const labelsOf = (idx: ArrayLike<number>): Int32Array => Int32Array.from(idx, (i) => p.graphs[i].label);
+  const lr = o.lr ?? 0.005;
+  const weightDecay = o.weightDecay ?? 1e-2;
+  const batchesPerEpoch = Math.ceil(train.length / bs);
+  // Under a time budget the cosine also follows wall time, so a fold cut by the budget still ends its decay.
+  const optimizer = o.maxSeconds != null && o.maxSeconds > 0
+    ? new AdamW({ lr: timeAwareCosine({ peakLr: lr, warmupSteps: 0, totalSteps: o.epochs * batchesPerEpoch, maxSeconds: o.maxSeconds }), weightDecay, groups: [ssmParameterGroup()] })
+    : undefined;
   const result = await fit<{ b: GraphBatch; y: Int32Array }>({
     model: net,
-    lr: o.lr ?? 0.005,
-    weightDecay: o.weightDecay ?? 1e-2,
+    optimizer,
+    lr,
+    weightDecay,
     epochs: o.epochs,
-    batchesPerEpoch: Math.ceil(train.length / bs),
+    batchesPerEpoch,
     seed: (o.seed ?? 0) * 100 + fold,
     trainBatches: (_e, rng) => batchIndices(train.length, bs, rng).map((ix) => {
       const idx = Array.from(ix, (k) => train[k]);
@@ -63,7 +71,7 @@ export async function trainGraphFold(p: Prepared, train: Int32Array, test: Int32
     progress: o.progress ?? false,
     onEpochEnd: o.onEpochEnd,
     extraState: { config: p.config, fold },
-  });
+  }).finally(() => optimizer?.dispose());
   return { fold, testAccuracy: evaluateGraphs(net, p, test), trainSeconds: result.trainSeconds, model: net };
 }
 

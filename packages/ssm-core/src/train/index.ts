@@ -2,6 +2,8 @@ export { AdamW, ssmParameterGroup, SSM_PARAM_PATTERN, DEFAULT_NO_DECAY } from '.
 export type { AdamWOptions, ParamGroup } from './adamw';
 export { warmupCosine } from './schedule';
 export type { LrSchedule, WarmupCosineOptions } from './schedule';
+export { timeAwareCosine } from './timeAwareCosine';
+export type { TimeCosineOptions } from './timeAwareCosine';
 export { clipByGlobalNorm } from './clip';
 export { mulberry32, setSeed, getGlobalRng, uniform, normal } from './seed';
 export type { Rng } from './seed';

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { AdamW, fit, shuffledIndices, ssmParameterGroup, type FitResult, type Rng } from '@statespace/ssm-core';
-import { timeAwareCosine } from './timeSchedule';
+import { AdamW, fit, shuffledIndices, ssmParameterGroup, timeAwareCosine, type FitResult, type Rng } from '@statespace/ssm-core';
 import { makeBatch, type BatchOptions } from '../data/dataset';
 import type { AugmentOptions } from '../data/augment';
 import type { ImageSource } from '../data/source';

@@ -1,4 +1,4 @@
-import type { LrSchedule } from '@statespace/ssm-core';
+import type { LrSchedule } from './schedule';
 
 export interface TimeCosineOptions {
   peakLr: number;

@@ -1,4 +1,4 @@
-import { timeAwareCosine } from './timeSchedule';
+import { timeAwareCosine } from './timeAwareCosine';
 
 describe('timeAwareCosine', () => {
   it('warms up linearly, then follows the larger of step and time progress to 0', () => {
