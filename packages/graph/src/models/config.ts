@@ -45,13 +45,13 @@ export interface GraphModelConfig {
 
 const BASE: Omit<GraphModelConfig, 'model' | 'task' | 'numFeatures' | 'numClasses'> = {
   hidden: 64, layers: 2, dropout: 0.5, inputDropout: 0.5, seed: 0, maxWalkLength: 2, walksPerToken: 2, repeats: 2,
-  nodeMamba: false, localMpnn: true, lapPE: 0, rwse: 0, dState: 8, expand: 2, evalPermutations: 4, evalTokenSamples: 1, sparseInput: false,
+  nodeMamba: false, localMpnn: true, lapPE: 0, rwse: 0, dState: 8, expand: 2, evalPermutations: 4, evalTokenSamples: 4, sparseInput: false,
   outputHops: 0, outputAlpha: 0.1,
 };
 
 /** Named sizes; 'micro' is for tests and the demo, 'tiny' for the benchmark (CPU-trainable). */
 export const GRAPH_CONFIGS: Record<string, Partial<GraphModelConfig>> = {
-  micro: { hidden: 16, layers: 1, dState: 4, maxWalkLength: 2, walksPerToken: 1, repeats: 1, evalPermutations: 2 },
+  micro: { hidden: 16, layers: 1, dState: 4, maxWalkLength: 2, walksPerToken: 1, repeats: 1, evalPermutations: 2, evalTokenSamples: 2 },
   tiny: {},
 };
 
