@@ -130,12 +130,12 @@ tf.serialization.registerClass(GraphSegmentPool);
 /**
  * Node rows → one sequence and back. mode 'toSequence': inputs [h (N, d), order (N)] → (1, N, d) = h[order];
  * mode 'fromSequence': inputs [y (1, N, d), inverse (N)] → (N, d) = y[0][inverse]; mode 'segments':
- * inputs [ids (N), order (N)] → int32 (1, N) = ids[order] (segment ids for the sequence model);
- * mode 'last': input (B, L, d) → (B, d), the last position.
+ * inputs [ids (N), order (N)] → int32 (1, N) = ids[order] (segment ids for the sequence model).
+ * (GMN's "last token" is BiMamba's outputMode 'last', which computes only that position.)
  */
 export class GraphSequence extends tfl.layers.Layer {
   static className = 'GraphSequence';
-  readonly mode: 'toSequence' | 'fromSequence' | 'segments' | 'last';
+  readonly mode: 'toSequence' | 'fromSequence' | 'segments';
   constructor(args: LayerArgs & { mode: GraphSequence['mode'] }) {
     super(args);
     this.mode = args.mode;
@@ -153,11 +153,6 @@ export class GraphSequence extends tfl.layers.Layer {
   }
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs?: Kwargs): tf.Tensor {
     return tf.tidy(() => {
-      if (this.mode === 'last') {
-        const [y] = asList(inputs, 1, 'GraphSequence');
-        const [b, l, d] = y.shape;
-        return tf.reshape(tf.slice(y, [0, l - 1, 0], [b, 1, d]), [b, d]);
-      }
       const [a, idx] = asList(inputs, 2, 'GraphSequence');
       // Float rows go through the fused gather (its gradient is a fused scatter-add, not tfjs' segment sum).
       if (this.mode === 'toSequence') return tf.expandDims(gatherRows(a as tf.Tensor2D, idx as tf.Tensor1D), 0);
@@ -167,7 +162,6 @@ export class GraphSequence extends tfl.layers.Layer {
   }
   override computeOutputShape(s: tfl.Shape | tfl.Shape[]): tfl.Shape {
     const first = shapeOf(s);
-    if (this.mode === 'last') return [first[0], first[2]];
     if (this.mode === 'toSequence') return [1, first[0], first[1]];
     if (this.mode === 'segments') return [1, first[0]];
     return [null, first[2]];

@@ -22,6 +22,7 @@ export interface NodeRunResult {
 /** Full-batch node classification on one split; model selection by validation accuracy. */
 export async function trainNodeClassifier(ds: NodeDataset, split: NodeSplit, model: GraphModelConfig['model'], configName: string,
   overrides: Partial<GraphModelConfig>, o: TrainOptions): Promise<NodeRunResult> {
+  if (o.l2 != null && !(o.l2 >= 0)) throw new Error(`trainNodeClassifier: 'l2' must be a number >= 0, received ${String(o.l2)}`);
   const probe = resolveGraphConfig(configName, { model, task: 'node', numFeatures: ds.numFeatures, numClasses: ds.numClasses }, overrides);
   const features = withEncodings(ds.graph, ds.features, ds.numFeatures, probe.lapPE, probe.rwse);
   // Opt-in: under load on wasm the gather/segment-sum projection measured slower than the dense one for Cora.
@@ -31,7 +32,6 @@ export async function trainNodeClassifier(ds: NodeDataset, split: NodeSplit, mod
   const c = resolveGraphConfig(configName, { model, task: 'node', numFeatures: ds.numFeatures + probe.lapPE + probe.rwse, numClasses: ds.numClasses },
     { ...overrides, sparseInput, outputHops, seed: o.seed ?? overrides.seed ?? 0 });
   const net = buildGraphModel(c);
-  if (o.l2 != null && !(o.l2 >= 0)) throw new Error(`trainNodeClassifier: 'l2' must be a number >= 0, received ${String(o.l2)}`);
   const l2Kernel = o.l2 ? featureKernel(net, c.numFeatures) : null;
   const trainRows = tf.tensor1d(split.train, 'int32');
   const trainLabels = Int32Array.from(split.train, (i) => ds.labels[i]);
