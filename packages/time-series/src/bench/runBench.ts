@@ -96,7 +96,7 @@ export async function runBench(o: BenchOptions = {}): Promise<{ rows: BenchRow[]
   }
   let ar: ArResult[] = [];
   if (o.ar !== false || o.arOnly) {
-    ar = await runArExperiment(o.quick ? { orders: [4], epochs: 2, batches: 10, log } : { log });
+    ar = await runArExperiment(o.quick ? { orders: [4], processes: 1, epochs: 2, batches: 10, log } : { log });
     for (const r of ar) emit({ experiment: 'ar', ...r });
   }
   if (o.doc) {

@@ -7,10 +7,15 @@ function gauss(rng: () => number): number {
 }
 
 /**
- * Coefficients of a stable AR(p) process: the characteristic polynomial has random roots inside radius `radius`
- * (complex pairs, plus one real root for odd p), expanded to x_t = Σ φ_i x_{t−i} + ε_t.
+ * Coefficients of a stable AR(p) process: the characteristic polynomial has random roots with moduli uniform in
+ * [minRadius, radius] (complex pairs, plus one real root for odd p), expanded to x_t = Σ φ_i x_{t−i} + ε_t.
+ * Default moduli 0.57–0.95; roots near the unit circle (e.g. 0.9–0.99) give slowly decaying, hard-to-fit processes.
  */
-export function stableArCoefficients(p: number, seed: number, radius = 0.95): number[] {
+export function stableArCoefficients(p: number, seed: number, radius = 0.95, minRadius = 0.6 * radius): number[] {
+  if (!Number.isInteger(p) || p < 1) throw new Error(`stableArCoefficients: p expects an integer >= 1, received ${String(p)}`);
+  if (!(radius > 0 && radius < 1) || !(minRadius >= 0 && minRadius <= radius)) {
+    throw new Error(`stableArCoefficients: expected 0 <= minRadius <= radius < 1, received minRadius ${minRadius}, radius ${radius}`);
+  }
   const rng = mulberry32(seed);
   // polynomial Π (1 − r z) with real coefficients, built from conjugate pairs
   let poly = [1];
@@ -20,11 +25,11 @@ export function stableArCoefficients(p: number, seed: number, radius = 0.95): nu
     poly = out;
   };
   for (let k = 0; k < Math.floor(p / 2); k++) {
-    const r = radius * (0.6 + 0.4 * rng());
+    const r = minRadius + (radius - minRadius) * rng();
     const th = Math.PI * (0.05 + 0.9 * rng());
     mul([1, -2 * r * Math.cos(th), r * r]);
   }
-  if (p % 2) mul([1, -radius * (2 * rng() - 1)]);
+  if (p % 2) mul([1, -(minRadius + (radius - minRadius) * rng()) * (rng() < 0.5 ? -1 : 1)]);
   return poly.slice(1).map((c) => -c);
 }
 

@@ -94,6 +94,14 @@ export class TsCompanionSSM extends CompanionBase {
 }
 
 /**
+ * tf.unstack along axis 0, except that one slice is a reshape: tfjs hands the gradient of a one-output Unpack to
+ * its Stack gradient as a bare tensor, which throws ("must be a Tensor[]") when nKernels is 1.
+ */
+function unstack0(t: tf.Tensor): tf.Tensor[] {
+  return t.shape[0] === 1 ? [tf.reshape(t, t.shape.slice(1))] : tf.unstack(t);
+}
+
+/**
  * SpaceTime's closed-loop decoder (§2.1). Over the lookback the state follows x_{t+1} = A x_t + b u_t; then the
  * layer feeds its own next-input prediction u = Kx back, x_{t+1} = (A + bK) x_t, and emits y = c x for each of
  * the `horizon` steps. One forward pass: x_L = Σ_l A^{L−1−l} b u_l (Krylov columns), forecasts c (A + bK)^h x_L
@@ -129,10 +137,10 @@ export class TsClosedLoopSSM extends CompanionBase {
       // `linear` per kernel over all (batch, channel) rows of that kernel. Why not a gather to per-channel
       // matrices and one batched matmul: tfjs-wasm runs batched (and transposed) BatchMatMul and GatherV2
       // outside XNNPACK, ~9× slower (this layer was ~15% of a SpaceTime step).
-      const colsT = tf.unstack(tf.transpose(tf.reverse(krylovColumns(A, b, L), 2), [0, 2, 1])); // nK × (L, d)
+      const colsT = unstack0(tf.transpose(tf.reverse(krylovColumns(A, b, L), 2), [0, 2, 1])); // nK × (L, d)
       const M = tf.add(A, tf.matMul(b, tf.reshape(this.k.read(), [nK, 1, d]))) as tf.Tensor3D;
-      const rowsT = tf.unstack(tf.transpose(krylovRows(M, tf.reshape(this.c.read(), [nK, 1, d]), H), [0, 2, 1])); // nK × (d, H)
-      const u = tf.unstack(tf.reshape(tf.transpose(tf.reshape(x, [B, L, nK, rep]), [2, 0, 3, 1]), [nK, B * rep, L]));
+      const rowsT = unstack0(tf.transpose(krylovRows(M, tf.reshape(this.c.read(), [nK, 1, d]), H), [0, 2, 1])); // nK × (d, H)
+      const u = unstack0(tf.reshape(tf.transpose(tf.reshape(x, [B, L, nK, rep]), [2, 0, 3, 1]), [nK, B * rep, L]));
       const y = tf.stack(u.map((uk, k) => linear(linear(uk, colsT[k]), rowsT[k]))); // (nK, B·rep, H)
       return tf.reshape(tf.transpose(tf.reshape(y, [nK, B, rep, H]), [1, 3, 0, 2]), [B, H, D]);
     });

@@ -22,18 +22,26 @@ export interface SpaceTimeConfig {
   maWindows: number[];
   normalizeA: boolean;
   useNorm: boolean;
+  /** LayerNorm before the closed-loop decoder (paper: yes). Off in the linear `ar` preset: a LayerNorm over the channels is not linear in the input. */
+  decoderNorm: boolean;
+  /** The closed loop's A: 'companion' (paper) or 'shift' (a = 0; A + bK is then exactly a companion matrix with last row K). */
+  decoderKind: 'companion' | 'shift';
   seed: number;
 }
 
 export const SPACETIME_PRESETS: Record<string, SpaceTimeConfig> = {
   // Paper defaults: encoder 3 blocks of width 128, 32 × 32 companion matrices, 4 heads; decoder 1 closed-loop block.
-  paper: { dModel: 128, encoderLayers: 3, nKernels: 4, kernelDim: 32, dFF: 256, dropout: 0.1, diffOrders: [1, 2], maWindows: [4, 24], normalizeA: true, useNorm: true, seed: 0 },
-  micro: { dModel: 16, encoderLayers: 1, nKernels: 2, kernelDim: 8, dFF: 16, dropout: 0, diffOrders: [1], maWindows: [4], normalizeA: true, useNorm: true, seed: 0 },
+  paper: { dModel: 128, encoderLayers: 3, nKernels: 4, kernelDim: 32, dFF: 256, dropout: 0.1, diffOrders: [1, 2], maWindows: [4, 24], normalizeA: true, useNorm: true, decoderNorm: true, decoderKind: 'companion', seed: 0 },
+  micro: { dModel: 16, encoderLayers: 1, nKernels: 2, kernelDim: 8, dFF: 16, dropout: 0, diffOrders: [1], maWindows: [4], normalizeA: true, useNorm: true, decoderNorm: true, decoderKind: 'companion', seed: 0 },
+  // The model of the paper's AR(p) proposition: no encoder, one closed-loop companion SSM of state size d ≥ p
+  // between scalar input and output maps, nothing nonlinear; it can represent the AR(p) forecast exactly.
+  ar: { dModel: 1, encoderLayers: 0, nKernels: 1, kernelDim: 16, dFF: 1, dropout: 0, diffOrders: [], maWindows: [], normalizeA: false, useNorm: false, decoderNorm: false, decoderKind: 'companion', seed: 0 },
 };
 
 export function resolveSpaceTimeConfig(preset = 'paper', overrides: Partial<SpaceTimeConfig> = {}): SpaceTimeConfig {
   const c = resolvePreset('SpaceTime', SPACETIME_PRESETS, preset, overrides);
-  for (const k of ['dModel', 'encoderLayers', 'nKernels', 'kernelDim', 'dFF'] as const) checkPosInt('SpaceTime', k, c[k]);
+  for (const k of ['dModel', 'nKernels', 'kernelDim', 'dFF'] as const) checkPosInt('SpaceTime', k, c[k]);
+  if (!Number.isInteger(c.encoderLayers) || c.encoderLayers < 0) throw new Error(`SpaceTime: option 'encoderLayers' expects an integer >= 0, received ${String(c.encoderLayers)}`);
   checkRate('SpaceTime', 'dropout', c.dropout);
   if (c.dModel % c.nKernels !== 0) throw new Error(`SpaceTime: dModel ${c.dModel} must be a multiple of nKernels ${c.nKernels}`);
   return c;
@@ -61,8 +69,8 @@ export function buildSpaceTime(shape: ForecastShape, preset = 'paper', overrides
     if (c.dropout > 0) f = tfl.layers.dropout({ rate: c.dropout, name: `enc${i}_drop2` }).apply(f) as T;
     h = tfl.layers.add({ name: `enc${i}_res2` }).apply([h, f]) as T;
   }
-  let d = layerNorm('dec_norm').apply(h) as T;
-  d = new TsClosedLoopSSM({ ...ssm, kind: 'companion', horizon: H, seed: c.seed + 101, name: 'dec_closed_loop' }).apply(d) as T;
+  let d = c.decoderNorm ? (layerNorm('dec_norm').apply(h) as T) : h;
+  d = new TsClosedLoopSSM({ ...ssm, kind: c.decoderKind, horizon: H, seed: c.seed + 101, name: 'dec_closed_loop' }).apply(d) as T;
   const y = dense('project', V, c.seed + 1999).apply(d) as T; // (H, V)
   return tfl.model({ inputs: x, outputs: outputHead(y, x, c.useNorm, targetChannels), name: 'spacetime' });
 }
