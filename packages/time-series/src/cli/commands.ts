@@ -26,7 +26,7 @@ export async function trainCommand(p: ParsedCli): Promise<object> {
   const out = f.out ?? path.join('runs', `${path.basename(f.csv).replace(/\.\w+$/, '')}-${f.model}-${f.horizon}`);
   const r = await trainForecaster({
     ...csvOptions(f), csv: f.csv, model: f.model as ForecastModelKind, lookback: f.lookback, horizon: f.horizon, mode: f.mode, targets: f.targets,
-    preset: f.preset, epochs: f.epochs, lr: f.lr, batch: f.batch, patience: f.patience, weightDecay: f.weightDecay, seed: f.seed, out,
+    preset: f.preset, epochs: f.epochs, lr: f.lr, batch: f.batch, patience: f.patience, weightDecay: f.weightDecay, schedule: f.schedule, seed: f.seed, out,
     resume: f.resume, maxMinutes: f.maxMinutes, maxBatches: f.maxBatches, quiet: f.quiet,
   });
   process.stderr.write(`test: mse ${r.mse.toFixed(4)} mae ${r.mae.toFixed(4)} rmse ${r.rmse.toFixed(4)} mape ${(100 * r.mape).toFixed(2)}% | ${r.epochs} epochs, ${r.train_seconds.toFixed(0)} s | ${out}\n`);

@@ -3,6 +3,7 @@ import { MISSING_POLICIES } from '../data/csvReader';
 import { SPLIT_PROTOCOLS } from '../data/splits';
 import { FORECAST_MODES } from '../data/windows';
 import { FORECAST_MODELS } from '../models';
+import { FORECAST_SCHEDULES } from '../train/recipes';
 
 const data: Record<string, FlagSpec> = {
   csv: { type: 'string', required: true, help: 'CSV file (header and date column detected; or see --date-column)' },
@@ -26,6 +27,7 @@ export const TS_CLI: CliSpec = {
         horizon: { type: 'integer', min: 1, default: 96, help: 'forecast length H' },
         preset: { type: 'string', help: "model size preset (default 'paper')" },
         'weight-decay': { type: 'number', min: 0, help: 'AdamW weight decay (default: the recipe)' },
+        schedule: { type: 'string', choices: FORECAST_SCHEDULES, help: "learning rate: cosine to 0, constant, or halving (the S-Mamba script's: halved after each epoch; default: the recipe)" },
         'max-batches': { type: 'integer', min: 1, help: 'at most N batches per epoch (quick runs)' },
       },
     },

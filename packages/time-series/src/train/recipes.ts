@@ -10,8 +10,12 @@ export interface Recipe {
   maxBatches: number;
   patience: number;
   weightDecay: number;
-  schedule: 'cosine' | 'constant';
+  schedule: ForecastSchedule;
 }
+
+/** cosine decay to 0 over the planned updates, constant, or the S-Mamba / iTransformer scripts' 'type1' (halved after every epoch). */
+export type ForecastSchedule = 'cosine' | 'constant' | 'halving';
+export const FORECAST_SCHEDULES: readonly ForecastSchedule[] = ['cosine', 'constant', 'halving'];
 
 /**
  * Tuned on ETTh1 validation loss (probes in docs/time-series.md), starting from the papers' recipes and sized so

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { fit, loadCheckpoint, type EpochRecord, type FitResult } from '@statespace/ssm-core';
+import { AdamW, fit, loadCheckpoint, ssmParameterGroup, type EpochRecord, type FitResult } from '@statespace/ssm-core';
 import type { CsvReadOptions } from '../data/csvReader';
 import { loadForecastData, type ForecastData } from '../data/forecastData';
 import type { SplitProtocol } from '../data/splits';
@@ -8,7 +8,7 @@ import type { ForecastMode } from '../data/windows';
 import { evaluateWindows, type ForecastMetrics } from '../eval/metrics';
 import { writeForecastPng, writeTrainingCurvesPng } from '../eval/plots';
 import { buildForecastModel, type ForecastModelKind } from '../models';
-import { defaultRecipe } from './recipes';
+import { defaultRecipe, FORECAST_SCHEDULES, type ForecastSchedule } from './recipes';
 import { disposeBatch, forecastLoss } from './loss';
 
 export interface TrainForecasterOptions extends CsvReadOptions {
@@ -26,6 +26,8 @@ export interface TrainForecasterOptions extends CsvReadOptions {
   batch?: number;
   patience?: number;
   weightDecay?: number;
+  /** Learning-rate schedule (default: the recipe's). */
+  schedule?: ForecastSchedule;
   seed?: number;
   out: string;
   resume?: boolean;
@@ -90,11 +92,19 @@ export async function trainForecaster(o: TrainForecasterOptions): Promise<TrainF
   log(`${o.model}: ${model.countParams()} parameters; ${data.train.count} / ${data.val.count} / ${data.test.count} train / val / test windows; ${batchesPerEpoch} batches per epoch`);
   const ckpt = path.join(o.out, 'checkpoints');
   fs.mkdirSync(o.out, { recursive: true });
+  const schedule = o.schedule ?? recipe.schedule;
+  if (!FORECAST_SCHEDULES.includes(schedule)) throw new Error(`trainForecaster: option 'schedule' expects one of ${FORECAST_SCHEDULES.join(', ')}, received '${String(schedule)}'`);
+  const [lr, weightDecay] = [o.lr ?? recipe.lr, o.weightDecay ?? recipe.weightDecay];
+  // 'halving': lr · 0.5^(epoch − 1), the S-Mamba / iTransformer scripts' schedule (update t is 1-based).
+  const optimizer = schedule === 'halving'
+    ? new AdamW({ lr: (t: number) => lr * 0.5 ** Math.floor((t - 1) / batchesPerEpoch), weightDecay, groups: [ssmParameterGroup()] })
+    : undefined;
   const result = await fit({
     model,
-    lr: o.lr ?? recipe.lr,
-    weightDecay: o.weightDecay ?? recipe.weightDecay,
-    schedule: recipe.schedule,
+    optimizer,
+    lr,
+    weightDecay,
+    schedule: schedule === 'halving' ? 'constant' : schedule,
     epochs: o.epochs ?? recipe.epochs,
     batchesPerEpoch,
     trainBatches: function* (_epoch, rng) {
@@ -116,7 +126,7 @@ export async function trainForecaster(o: TrainForecasterOptions): Promise<TrainF
     extraState: { info, scaler: data.scaler.toJSON() },
     progress: !o.quiet,
     onEpochEnd: (e) => log(`epoch ${e.epoch}: train ${e.trainLoss.toFixed(4)} val ${e.val?.loss?.toFixed(4)} (${e.seconds.toFixed(0)} s)`),
-  });
+  }).finally(() => optimizer?.dispose());
   model.dispose();
   const best = await loadCheckpoint(ckpt, 'best');
   const test = evaluateWindows(best.model, data.test, data.scaler, 256, o.evalStride ?? 1);
