@@ -31,7 +31,7 @@ describe('graph loaders on files the test writes', () => {
     write(d, 'T1_graph_labels.txt', '-1\n1\n');
     write(d, 'T1_node_labels.txt', '0\n2\n0\n2\n2\n');
     write(d, 'T1_node_attributes.txt', '0.5\n1.5\n2\n3\n4\n');
-    const ds = loadTU(d);
+    const ds = loadTU(d, 'T1', { nodeAttributes: 'raw' });
     expect(ds.graphs.length).toBe(2);
     expect(ds.numClasses).toBe(2);
     expect(ds.classValues).toEqual([-1, 1]);
@@ -40,6 +40,13 @@ describe('graph loaders on files the test writes', () => {
     expect(Array.from(neighbours(ds.graphs[0].graph, 1))).toEqual([0, 2]);
     expect(ds.graphs[1].graph.numNodes).toBe(2);
     expect(ds.graphs.map((g) => g.label)).toEqual([0, 1]);
+    // Default: attributes standardized over all nodes (mean 2.2, population std √1.46); 'none' leaves them out.
+    const z = (v: number): number => (v - 2.2) / Math.sqrt(1.46);
+    const std = loadTU(d);
+    [0.5, 1.5, 2].forEach((v, i) => expect(std.graphs[0].features[3 * i + 2]).toBeCloseTo(z(v), 5));
+    expect(Array.from(std.graphs[1].features).filter((_, i) => i % 3 === 2).map((v) => +v.toFixed(5))).toEqual([z(3), z(4)].map((v) => +v.toFixed(5)));
+    expect(loadTU(d, 'T1', { nodeAttributes: 'none' }).numFeatures).toBe(2);
+    expect(() => loadTU(d, 'T1', { nodeAttributes: 'scale' as never })).toThrow(/loadTU: option 'nodeAttributes' expects 'standardize', 'raw' or 'none', received 'scale'/);
     write(d, 'T1_A.txt', '1, 2\n2, 9\n');
     expect(() => loadTU(d)).toThrow(/T1_A\.txt:2: edge to missing node 9/);
     write(d, 'T1_A.txt', '1, 2\n2; 1\n');

@@ -7,6 +7,21 @@ import { GraphDataError, lines, parseInt32, parseNumber, readText } from './text
 export interface TuOptions {
   /** One-hot node degree (capped) as features when the dataset has no node labels/attributes (default 64). */
   maxDegreeFeature?: number;
+  /** NAME_node_attributes: 'standardize' (default: each column to mean 0, std 1 over all nodes; no labels are read),
+   *  'raw' (as in the file; PROTEINS' one attribute runs 1–798 beside 0/1 one-hot labels), or 'none' (left out). */
+  nodeAttributes?: 'standardize' | 'raw' | 'none';
+}
+
+/** Column-wise z-scores in place (a constant column becomes 0). */
+function standardizeColumns(rows: number[][], width: number): void {
+  for (let j = 0; j < width; j++) {
+    let [sum, sq] = [0, 0];
+    for (const r of rows) sum += r[j];
+    const mean = sum / rows.length;
+    for (const r of rows) sq += (r[j] - mean) ** 2;
+    const std = Math.sqrt(sq / rows.length) || 1;
+    for (const r of rows) r[j] = (r[j] - mean) / std;
+  }
 }
 
 function readInts(file: string, what: string): { values: number[]; lineOf: number[] } {
@@ -56,7 +71,9 @@ export function loadTU(dir: string, name = path.basename(dir), opts: TuOptions =
     const { labels, classValues } = indexLabels(nl.values);
     blocks.push({ width: classValues.length, fill: (v, row, o) => (row[o + labels[v]] = 1) });
   }
-  if (fs.existsSync(f('node_attributes'))) {
+  const attrMode = opts.nodeAttributes ?? 'standardize';
+  if (!['standardize', 'raw', 'none'].includes(attrMode)) throw new Error(`loadTU: option 'nodeAttributes' expects 'standardize', 'raw' or 'none', received '${String(attrMode)}'`);
+  if (attrMode !== 'none' && fs.existsSync(f('node_attributes'))) {
     const file = f('node_attributes');
     const rows = lines(readText(file)).map((l) => l.text.split(',').map((s) => parseNumber(file, l.line, s, 'a numeric attribute')));
     if (rows.length !== numNodes) throw new GraphDataError(file, undefined, `has ${rows.length} lines, expected one per node (${numNodes})`);
@@ -64,6 +81,7 @@ export function loadTU(dir: string, name = path.basename(dir), opts: TuOptions =
     rows.forEach((r, i) => {
       if (r.length !== width) throw new GraphDataError(file, i + 1, `expected ${width} attributes, received ${r.length}`);
     });
+    if (attrMode === 'standardize') standardizeColumns(rows, width);
     blocks.push({ width, fill: (v, row, o) => row.set(rows[v], o) });
   }
   const graphsCsr = srcs.map((s, g) => csrFromEdges(start[g + 1] - start[g], s, dsts[g]));
