@@ -10,6 +10,8 @@ export interface GraphFoldResult {
   fold: number;
   testAccuracy: number;
   trainSeconds: number;
+  /** Epochs trained (fewer than planned when the time budget ended the fold; the last may be partial). */
+  epochs: number;
 }
 
 interface Prepared { graphs: LabeledGraph[]; config: GraphModelConfig }
@@ -72,7 +74,7 @@ export async function trainGraphFold(p: Prepared, train: Int32Array, test: Int32
     onEpochEnd: o.onEpochEnd,
     extraState: { config: p.config, fold },
   }).finally(() => optimizer?.dispose());
-  return { fold, testAccuracy: evaluateGraphs(net, p, test), trainSeconds: result.trainSeconds, model: net };
+  return { fold, testAccuracy: evaluateGraphs(net, p, test), trainSeconds: result.trainSeconds, epochs: result.history.length, model: net };
 }
 
 /** 10-fold (or k-fold) stratified cross-validation with a fixed seed. */
@@ -84,7 +86,7 @@ export async function crossValidateGraphs(ds: GraphDataset, model: GraphModelCon
   for (let k = 0; k < folds.length; k++) {
     const r = await trainGraphFold(p, folds[k].train, folds[k].test, k, { ...o, checkpointDir: o.checkpointDir ? `${o.checkpointDir}/fold${k}` : undefined });
     r.model.dispose();
-    const res = { fold: r.fold, testAccuracy: r.testAccuracy, trainSeconds: r.trainSeconds };
+    const res = { fold: r.fold, testAccuracy: r.testAccuracy, trainSeconds: r.trainSeconds, epochs: r.epochs };
     o.onFold?.(res);
     out.push(res);
   }
