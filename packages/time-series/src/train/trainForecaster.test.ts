@@ -25,6 +25,9 @@ it("'halving' (the S-Mamba script's schedule) halves the learning rate after eve
   expect(c.history.map((h) => h.lr)).toEqual([1e-3, 1e-3]);
 });
 
-it('an unknown schedule is refused before training', async () => {
+it('an unknown schedule is refused before anything is loaded or built', async () => {
+  const n0 = tf.memory().numTensors;
   await expect(trainForecaster({ ...base, schedule: 'step' as never, out: path.join(dir, 'bad') })).rejects.toThrow(/option 'schedule' expects one of cosine, constant, halving, received 'step'/);
+  expect(tf.memory().numTensors).toBe(n0);
+  expect(fs.existsSync(path.join(dir, 'bad'))).toBe(false);
 });

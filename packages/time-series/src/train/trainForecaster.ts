@@ -79,6 +79,8 @@ export interface TrainForecasterResult {
 export async function trainForecaster(o: TrainForecasterOptions): Promise<TrainForecasterResult & { history: EpochRecord[]; fit: FitResult; test: ForecastMetrics }> {
   const log = o.log ?? ((s: string) => process.stderr.write(`${s}\n`));
   const recipe = defaultRecipe(o.model, o.horizon);
+  const schedule = o.schedule ?? recipe.schedule;
+  if (!FORECAST_SCHEDULES.includes(schedule)) throw new Error(`trainForecaster: option 'schedule' expects one of ${FORECAST_SCHEDULES.join(', ')}, received '${String(schedule)}'`);
   const lookback = o.lookback ?? 96;
   const data = await loadForecastData(o.csv, { ...o, lookback, horizon: o.horizon });
   const info: ForecastCheckpointInfo = {
@@ -92,8 +94,6 @@ export async function trainForecaster(o: TrainForecasterOptions): Promise<TrainF
   log(`${o.model}: ${model.countParams()} parameters; ${data.train.count} / ${data.val.count} / ${data.test.count} train / val / test windows; ${batchesPerEpoch} batches per epoch`);
   const ckpt = path.join(o.out, 'checkpoints');
   fs.mkdirSync(o.out, { recursive: true });
-  const schedule = o.schedule ?? recipe.schedule;
-  if (!FORECAST_SCHEDULES.includes(schedule)) throw new Error(`trainForecaster: option 'schedule' expects one of ${FORECAST_SCHEDULES.join(', ')}, received '${String(schedule)}'`);
   const [lr, weightDecay] = [o.lr ?? recipe.lr, o.weightDecay ?? recipe.weightDecay];
   // 'halving': lr · 0.5^(epoch − 1), the S-Mamba / iTransformer scripts' schedule (update t is 1-based).
   const optimizer = schedule === 'halving'
