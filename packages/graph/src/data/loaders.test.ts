@@ -40,8 +40,8 @@ describe('graph loaders on files the test writes', () => {
     expect(Array.from(neighbours(ds.graphs[0].graph, 1))).toEqual([0, 2]);
     expect(ds.graphs[1].graph.numNodes).toBe(2);
     expect(ds.graphs.map((g) => g.label)).toEqual([0, 1]);
-    // Default: attributes standardized over all nodes (mean 2.2, population std √1.46); 'none' leaves them out.
-    const z = (v: number): number => (v - 2.2) / Math.sqrt(1.46);
+    // Default: attributes standardized over all nodes (mean 2.2, sample std √(7.3 / 4)); 'none' leaves them out.
+    const z = (v: number): number => (v - 2.2) / Math.sqrt(7.3 / 4);
     const std = loadTU(d);
     [0.5, 1.5, 2].forEach((v, i) => expect(std.graphs[0].features[3 * i + 2]).toBeCloseTo(z(v), 5));
     expect(Array.from(std.graphs[1].features).filter((_, i) => i % 3 === 2).map((v) => +v.toFixed(5))).toEqual([z(3), z(4)].map((v) => +v.toFixed(5)));

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { meanAndStd } from '@statespace/ssm-core';
 import { csrFromEdges } from './graph';
 import { indexLabels, type GraphDataset, type LabeledGraph } from './dataset';
 import { GraphDataError, lines, parseInt32, parseNumber, readText } from './textLines';
@@ -7,20 +8,16 @@ import { GraphDataError, lines, parseInt32, parseNumber, readText } from './text
 export interface TuOptions {
   /** One-hot node degree (capped) as features when the dataset has no node labels/attributes (default 64). */
   maxDegreeFeature?: number;
-  /** NAME_node_attributes: 'standardize' (default: each column to mean 0, std 1 over all nodes; no labels are read),
+  /** NAME_node_attributes: 'standardize' (default: each column to mean 0, sample std 1 over all nodes; no labels are read),
    *  'raw' (as in the file; PROTEINS' one attribute runs 1–798 beside 0/1 one-hot labels), or 'none' (left out). */
   nodeAttributes?: 'standardize' | 'raw' | 'none';
 }
 
-/** Column-wise z-scores in place (a constant column becomes 0). */
+/** Column-wise z-scores in place (ssm-core's meanAndStd: sample std; a constant column becomes 0). */
 function standardizeColumns(rows: number[][], width: number): void {
   for (let j = 0; j < width; j++) {
-    let [sum, sq] = [0, 0];
-    for (const r of rows) sum += r[j];
-    const mean = sum / rows.length;
-    for (const r of rows) sq += (r[j] - mean) ** 2;
-    const std = Math.sqrt(sq / rows.length) || 1;
-    for (const r of rows) r[j] = (r[j] - mean) / std;
+    const { mean, std } = meanAndStd(rows.map((r) => r[j]));
+    for (const r of rows) r[j] = (r[j] - mean) / (std || 1);
   }
 }
 

@@ -8,6 +8,7 @@ import { buildSpaceTime } from '../models/spaceTime';
 import { disposeBatch, forecastLoss } from '../train/loss';
 
 export type ArModel = 'spacetime' | 's4d' | 's4d-deep';
+export const AR_MODELS: readonly ArModel[] = ['spacetime', 's4d', 's4d-deep'];
 
 export interface ArResult {
   p: number;
@@ -100,7 +101,8 @@ function buildS4dDeepForecaster(L: number, H: number, N: number, seed: number): 
 export async function runArExperiment(o: ArOptions = {}): Promise<ArResult[]> {
   const orders = o.orders ?? [2, 4, 8];
   const [L, H, d] = [o.lookback ?? 64, o.horizon ?? 16, o.stateSize ?? 16];
-  const models = o.models ?? ['spacetime', 's4d', 's4d-deep'];
+  const models = o.models ?? AR_MODELS;
+  for (const m of models) if (!AR_MODELS.includes(m)) throw new Error(`runArExperiment: option 'models' expects some of ${AR_MODELS.join(', ')}, received '${String(m)}'`);
   const out: ArResult[] = [];
   for (const p of orders) {
     if (p > d) throw new Error(`runArExperiment: order p = ${p} exceeds the state size ${d}`);

@@ -43,6 +43,10 @@ export function resolveSpaceTimeConfig(preset = 'paper', overrides: Partial<Spac
   for (const k of ['dModel', 'nKernels', 'kernelDim', 'dFF'] as const) checkPosInt('SpaceTime', k, c[k]);
   if (!Number.isInteger(c.encoderLayers) || c.encoderLayers < 0) throw new Error(`SpaceTime: option 'encoderLayers' expects an integer >= 0, received ${String(c.encoderLayers)}`);
   checkRate('SpaceTime', 'dropout', c.dropout);
+  if (c.decoderKind !== 'companion' && c.decoderKind !== 'shift') throw new Error(`SpaceTime: option 'decoderKind' expects 'companion' or 'shift', received '${String(c.decoderKind)}'`);
+  for (const k of ['decoderNorm', 'normalizeA', 'useNorm'] as const) {
+    if (typeof c[k] !== 'boolean') throw new Error(`SpaceTime: option '${k}' expects true or false, received ${String(c[k])}`);
+  }
   if (c.dModel % c.nKernels !== 0) throw new Error(`SpaceTime: dModel ${c.dModel} must be a multiple of nKernels ${c.nKernels}`);
   return c;
 }

@@ -47,6 +47,8 @@ describe("SpaceTime's `ar` preset (the AR(p) proposition)", () => {
     expect(m.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'TsPreprocessKernels', 'Linear', 'TsClosedLoopSSM', 'Linear']);
     m.dispose();
     expect(() => resolveSpaceTimeConfig('ar', { encoderLayers: -1 })).toThrow(/SpaceTime: option 'encoderLayers' expects an integer >= 0, received -1/);
+    expect(() => resolveSpaceTimeConfig('ar', { decoderKind: 'diagonal' as never })).toThrow(/SpaceTime: option 'decoderKind' expects 'companion' or 'shift', received 'diagonal'/);
+    expect(() => resolveSpaceTimeConfig('paper', { decoderNorm: 'yes' as never })).toThrow(/SpaceTime: option 'decoderNorm' expects true or false, received yes/);
   });
 });
 
@@ -62,5 +64,6 @@ describe('runArExperiment', () => {
     }
     expect(tf.memory().numTensors).toBe(n0);
     await expect(runArExperiment({ orders: [8], stateSize: 4 })).rejects.toThrow(/order p = 8 exceeds the state size 4/);
+    await expect(runArExperiment({ models: ['lstm' as never] })).rejects.toThrow(/option 'models' expects some of spacetime, s4d, s4d-deep, received 'lstm'/);
   });
 });
