@@ -45,3 +45,4 @@ export * from './data';
 export * from './eval';
 export * from './train/fit';
 export * from './plot';
+export { threadCount } from './runtime/parallel';

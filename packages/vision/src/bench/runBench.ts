@@ -61,7 +61,7 @@ export async function runBenchCommand(p: ParsedCli): Promise<object> {
     log(`bench ${name}: ${countParams(model)} parameters, train ${train.size}, evaluate ${Math.min(evalSet.size, valLimit ?? Infinity)} (${evalSet.description}), backend ${tf.getBackend()}`);
     const r = await trainVisionModel({
       model, train, val: evalSet, valLimit: quick ? 200 : Math.min(valLimit ?? 2000, 2000), epochImages: quick ? 640 : f.epochImages, data, epochs, batch, lr: f.lr ?? recipeLr(name), seed: f.seed, checkpointDir: path.join(dir, 'checkpoints'),
-      resume: f.resume, maxSeconds: maxMinutes * 60, progress: !f.quiet, warmupSteps: quick ? 20 : undefined, augment: augmentFor(f.augment, cfg.inputSize), timeSchedule: !quick,
+      resume: f.resume, maxSeconds: maxMinutes * 60, progress: !f.quiet, warmupSteps: quick ? 20 : undefined, augment: augmentFor(f.augment, cfg.inputSize), timeSchedule: !quick, workers: f.workers,
       onEpochEnd: (e) => log(`${name} epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)} val top-1 ${((e.val?.top1 ?? NaN) * 100).toFixed(2)}% (${e.seconds.toFixed(0)} s)`),
     });
     const epochImages = quick ? 640 : Math.min(train.size, f.epochImages ?? train.size);

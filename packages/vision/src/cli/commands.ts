@@ -39,7 +39,7 @@ export async function trainCommand(p: ParsedCli): Promise<TrainResult> {
   const result = await trainVisionModel({
     model, train, val, data, epochs: f.epochs, batch: f.batch, lr: f.lr ?? recipeLr(f.model), seed: f.seed, augment: f.noAugment ? null : augmentFor(f.augment, size),
     checkpointDir: path.join(out, 'checkpoints'), resume: f.resume, epochImages: f.epochImages, valLimit: f.valLimit, patience: f.patience, progress: !f.quiet,
-    maxSeconds: f.maxMinutes != null ? f.maxMinutes * 60 : undefined,
+    maxSeconds: f.maxMinutes != null ? f.maxMinutes * 60 : undefined, workers: f.workers,
     timeSchedule: f.maxMinutes != null, // the cosine ends with the time budget if that comes first
     onEpochEnd: (e) => log(`epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)} val top-1 ${((e.val?.top1 ?? NaN) * 100).toFixed(2)}% (${e.seconds.toFixed(0)} s)`),
   });

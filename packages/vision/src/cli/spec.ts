@@ -9,6 +9,11 @@ const DATA_FLAGS: Record<string, FlagSpec> = {
   batch: { type: 'integer', min: 1, default: 64, help: 'batch size' },
 };
 
+const WORKERS_FLAG: FlagSpec = {
+  type: 'integer', min: 0,
+  help: 'data-parallel training threads besides the main one (default: --threads/STATESPACE_THREADS − 1 on wasm/cpu, i.e. cores − 1; 0 = one thread)',
+};
+
 export const BENCH_FLAGS: Record<string, FlagSpec> = {
   quick: { type: 'boolean', default: false, help: 'a ~2-minute version (a few hundred steps) for the demo' },
   data: { type: 'string', help: 'Fashion-MNIST folder (default $STATESPACE_DATA/fashion-mnist or ../shared/datasets/fashion-mnist)' },
@@ -16,12 +21,13 @@ export const BENCH_FLAGS: Record<string, FlagSpec> = {
   models: { type: 'list', default: ['vmamba-micro'], help: `models to train: ${MODEL_NAMES.join(', ')}, or 'all' for the scan comparison` },
   'train-limit': { type: 'integer', min: 64, help: 'use only the first N training images' },
   'val-limit': { type: 'integer', min: 1, help: 'evaluate on at most N held-out images' },
-  'epoch-images': { type: 'integer', min: 1, default: 10000, help: 'images per epoch (a fresh random subset each); validation + checkpoint after each' },
+  'epoch-images': { type: 'integer', min: 1, default: 20000, help: 'images per epoch (a fresh random subset each); validation + checkpoint after each' },
   'max-minutes': { type: 'number', min: 0, default: 60, help: 'training time budget per model' },
   epochs: { type: 'integer', min: 1, default: 50, help: 'training epochs of --epoch-images (the time budget may stop earlier; the cosine then ends with the budget)' },
   lr: { type: 'number', min: 0, help: "peak learning rate (default: the model's recipe, recipeLr: 4e-3 for the 28-px models, 2e-3 otherwise)" },
   batch: { type: 'integer', min: 1, default: 64, help: 'batch size' },
   augment: { type: 'string', default: 'auto', choices: [...AUGMENT_CHOICES], help: 'auto: pad-crop (±2 px shifts) + flips for inputs <= 32 px, random resized crop + flips for larger' },
+  workers: WORKERS_FLAG,
 };
 
 export const VISION_CLI: CliSpec = {
@@ -43,6 +49,7 @@ export const VISION_CLI: CliSpec = {
         'no-augment': { type: 'boolean', default: false, help: 'disable augmentation (same as --augment none)' },
         augment: { type: 'string', default: 'auto', choices: [...AUGMENT_CHOICES], help: "auto: pad-crop (±2 px shifts) + flips for inputs <= 32 px, random resized crop + flips for larger" },
         'drop-path': { type: 'number', min: 0, max: 0.99, help: 'stochastic depth of the last block' },
+        workers: WORKERS_FLAG,
       },
     },
     evaluate: {

@@ -1,6 +1,11 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { AdamW, fit, shuffledIndices, ssmParameterGroup, timeAwareCosine, type FitResult, type Rng } from '@statespace/ssm-core';
+import {
+  AdamW, GradientWorkers, fit, shuffledIndices, ssmParameterGroup, threadCount, timeAwareCosine, type DataParallelOptions, type FitResult, type Rng,
+} from '@statespace/ssm-core';
+import type { VisionPart } from './gradientWorker';
 import { makeBatch, type BatchOptions } from '../data/dataset';
 import type { AugmentOptions } from '../data/augment';
 import type { ImageSource } from '../data/source';
@@ -50,7 +55,42 @@ export interface TrainVisionOptions {
    * time budget (timeAwareCosine), so a budget-cut run still ends at a low rate (default false).
    */
   timeSchedule?: boolean;
+  /**
+   * Data-parallel worker threads (each batch split between this thread and them; same gradients as one
+   * thread up to float rounding). Default: threadCount() − 1 (STATESPACE_THREADS, else the cores, at most 4)
+   * on the wasm and cpu backends, whose kernels use one core; 0 elsewhere and for batches under 8.
+   */
+  workers?: number;
 }
+
+/** Default data-parallel workers for `batch` on the active backend (see TrainVisionOptions.workers). */
+export function defaultVisionWorkers(batch: number): number {
+  const backend = tf.getBackend();
+  return (backend === 'wasm' || backend === 'cpu') && batch >= 8 ? Math.max(0, Math.min(threadCount(), 4) - 1) : 0;
+}
+
+/** The compiled worker script (dist/train/gradientWorker.js; from src under ts-jest, the built one). */
+function gradientWorkerScript(): string {
+  const here = path.join(__dirname, 'gradientWorker.js');
+  return fs.existsSync(here) ? here : path.resolve(__dirname, '../../dist/train/gradientWorker.js');
+}
+
+/** Splits a batch row-wise into `parts` near-equal shares: the first stays as tensors, the rest go to workers. */
+export const splitVisionBatch: DataParallelOptions<VisionBatch>['split'] = (b, parts) => {
+  const n = b.x.shape[0];
+  const sizes = Array.from({ length: parts }, (_, k) => Math.floor((n * (k + 1)) / parts) - Math.floor((n * k) / parts)).filter((c) => c > 0);
+  if (sizes.length === 1) return { local: b, localCount: n, remote: [] };
+  const xs = tf.split(b.x, sizes);
+  const ys = tf.split(b.y, sizes);
+  const [, h, w, c] = b.x.shape;
+  const classes = b.y.shape[1];
+  const remote = sizes.slice(1).map((count, k) => {
+    const part: VisionPart = { x: xs[k + 1].dataSync() as Float32Array, shape: [count, h, w, c], y: ys[k + 1].dataSync() as Float32Array, classes };
+    return { count, payload: part, transfer: [part.x.buffer as ArrayBuffer, part.y.buffer as ArrayBuffer] };
+  });
+  tf.dispose([...xs.slice(1), ...ys.slice(1)]);
+  return { local: { x: xs[0] as tf.Tensor4D, y: ys[0] as tf.Tensor2D }, localCount: sizes[0], remote };
+};
 
 /**
  * The one training API of every vision model: the kit's fit (AdamW with the SSM group, cosine
@@ -84,7 +124,13 @@ export async function trainVisionModel(o: TrainVisionOptions): Promise<FitResult
     const schedule = timeAwareCosine({ peakLr: lr, warmupSteps, totalSteps: o.epochs * batchesPerEpoch, maxSeconds: o.maxSeconds });
     optimizer = new AdamW({ lr: schedule, weightDecay, groups: [ssmParameterGroup()] }); // as fit's default, with this schedule
   }
+  const workerCount = o.workers ?? defaultVisionWorkers(batch);
+  if (!Number.isInteger(workerCount) || workerCount < 0) throw new Error(`trainVisionModel: 'workers' must be an integer >= 0, received ${String(o.workers)}`);
+  let workers: GradientWorkers | undefined;
   try {
+    if (workerCount > 0) {
+      workers = await GradientWorkers.start({ script: gradientWorkerScript(), count: workerCount, model: o.model, backend: tf.getBackend(), init: { labelSmoothing: smoothing } });
+    }
     return await fit<VisionBatch>({
       model: o.model,
       optimizer,
@@ -109,8 +155,10 @@ export async function trainVisionModel(o: TrainVisionOptions): Promise<FitResult
       extraState: o.data,
       progress: o.progress,
       onEpochEnd: o.onEpochEnd,
+      dataParallel: workers ? { workers, split: splitVisionBatch } : undefined,
     });
   } finally {
+    await workers?.close();
     optimizer?.dispose();
   }
 }

@@ -10,6 +10,7 @@ import {
   writeCheckpointDir, resolveCheckpointDir, readState, loadWeightsInto, encodeOptimizerState, loadOptimizerInto,
 } from './checkpoint';
 import type { EpochRecord, FitOptions, FitResult, FitState } from './types';
+import { GradientWorkers } from './gradientWorkers';
 
 const OP = 'fit';
 
@@ -36,6 +37,10 @@ function validateOptions<B>(o: FitOptions<B>): void {
     check(o.validate !== undefined || o.monitor.metric === 'loss', 'monitor.metric', "'loss' when there is no validate()", o.monitor.metric);
   }
   check(!o.resume || o.checkpointDir !== undefined, 'checkpointDir', 'set when resume is true', o.checkpointDir);
+  if (o.dataParallel !== undefined) {
+    check(o.dataParallel.workers instanceof GradientWorkers, 'dataParallel.workers', 'a started GradientWorkers', o.dataParallel.workers);
+    check(typeof o.dataParallel.split === 'function', 'dataParallel.split', 'a function (batch, parts) => {local, localCount, remote}', o.dataParallel.split);
+  }
 }
 
 /** Seed of one epoch's data rng: a resumed run gets the same stream without saving generator state. */
@@ -160,12 +165,57 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
   }
 }
 
+/** The batch's loss and gradients: on this thread, or split between it and the data-parallel workers. */
+async function batchGradients<B>(o: FitOptions<B>, batch: B, vars: tf.Variable[]): Promise<{ loss: number; grads: tf.NamedTensorMap }> {
+  const dp = o.dataParallel;
+  if (dp === undefined) {
+    const { value, grads } = tf.variableGrads(() => o.loss(o.model, batch, true), vars);
+    try {
+      return { loss: (await value.data())[0], grads };
+    } finally {
+      value.dispose();
+    }
+  }
+  const parts = dp.split(batch, dp.workers.count + 1);
+  try {
+    // The workers start first and run while this thread computes its own share.
+    const pending = parts.remote.length > 0 ? dp.workers.compute(vars, parts.remote) : Promise.resolve([]);
+    const { value, grads } = tf.variableGrads(() => o.loss(o.model, parts.local, true), vars);
+    const localLoss = (await value.data())[0];
+    value.dispose();
+    let remote;
+    try {
+      remote = await pending;
+    } catch (e) {
+      tf.dispose(Object.values(grads));
+      throw e;
+    }
+    const total = parts.localCount + remote.reduce((a, r) => a + r.count, 0);
+    let loss = (localLoss * parts.localCount) / total;
+    for (const r of remote) loss += (r.loss * r.count) / total;
+    const combined: tf.NamedTensorMap = {};
+    let off = 0;
+    for (const v of vars) {
+      const local = grads[v.name];
+      combined[v.name] = tf.tidy(() => {
+        let g = local ? tf.mul(local, parts.localCount / total) : tf.zeros(v.shape);
+        for (const r of remote) g = tf.add(g, tf.mul(tf.tensor(r.grads.subarray(off, off + v.size), v.shape, 'float32'), r.count / total));
+        return g;
+      });
+      off += v.size;
+    }
+    tf.dispose(Object.values(grads));
+    return { loss, grads: combined };
+  } finally {
+    if (parts.local !== batch) o.disposeBatch?.(parts.local);
+  }
+}
+
 /** One update; returns the batch loss. */
 async function trainStep<B>(o: FitOptions<B>, batch: B, vars: tf.Variable[], optimizer: AdamW, clipNorm: number): Promise<number> {
-  const { value, grads } = tf.variableGrads(() => o.loss(o.model, batch, true), vars);
+  const { loss: lossValue, grads } = await batchGradients(o, batch, vars);
   try {
     if (Object.keys(grads).length === 0) throw new Error(`${OP}: the loss does not depend on any trainable weight of the model`);
-    const lossValue = (await value.data())[0];
     if (!Number.isFinite(lossValue)) return lossValue; // the caller throws; the weights stay as they were
     if (clipNorm > 0) {
       const clipped = clipByGlobalNorm(grads, clipNorm);
@@ -179,7 +229,7 @@ async function trainStep<B>(o: FitOptions<B>, batch: B, vars: tf.Variable[], opt
     }
     return lossValue;
   } finally {
-    tf.dispose([value, ...Object.values(grads)]);
+    tf.dispose(Object.values(grads));
   }
 }
 

@@ -2,6 +2,18 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { AdamW } from '../adamw';
 import type { Rng } from '../seed';
+import type { GradientPart, GradientWorkers } from './gradientWorkers';
+
+/**
+ * Data-parallel steps (see GradientWorkers): each batch is split into a part this thread trains and one
+ * part per worker; the parts' mean losses and gradients are combined weighted by their example counts,
+ * which equals the full batch's gradient for a loss that is a mean over examples.
+ */
+export interface DataParallelOptions<B> {
+  workers: GradientWorkers;
+  /** Splits a batch into `parts` (1 + workers) near-equal shares: the local one (a new B, disposed with disposeBatch) and the workers'. */
+  split: (batch: B, parts: number) => { local: B; localCount: number; remote: GradientPart[] };
+}
 
 export interface EpochRecord {
   /** 1-based: epoch 1 is the first. */
@@ -62,6 +74,8 @@ export interface FitOptions<B> {
   /** Progress bar per epoch on stderr (default true). */
   progress?: boolean;
   onEpochEnd?: (e: EpochRecord) => void;
+  /** Compute each step's gradient on this thread and worker threads at once (same result as one thread, up to float rounding). */
+  dataParallel?: DataParallelOptions<B>;
 }
 
 export interface FitResult {
