@@ -60,18 +60,21 @@ export async function runBenchCommand(p: ParsedCli): Promise<object> {
     const dir = path.join(out, name);
     log(`bench ${name}: ${countParams(model)} parameters, train ${train.size}, evaluate ${Math.min(evalSet.size, valLimit ?? Infinity)} (${evalSet.description}), backend ${tf.getBackend()}`);
     const r = await trainVisionModel({
-      model, train, val: evalSet, valLimit: quick ? 200 : Math.min(valLimit ?? 2000, 2000), epochImages: quick ? 640 : f.epochImages, data, epochs, batch, lr: f.lr ?? recipeLr(name), seed: f.seed, checkpointDir: path.join(dir, 'checkpoints'),
+      model, train, val: evalSet, valLimit: quick ? 200 : Math.min(valLimit ?? 1000, 1000), epochImages: quick ? 640 : f.epochImages, data, epochs, batch, lr: f.lr ?? recipeLr(name), seed: f.seed, checkpointDir: path.join(dir, 'checkpoints'),
       resume: f.resume, maxSeconds: maxMinutes * 60, progress: !f.quiet, warmupSteps: quick ? 20 : undefined, augment: augmentFor(f.augment, cfg.inputSize), timeSchedule: !quick, workers: f.workers,
       onEpochEnd: (e) => log(`${name} epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)} val top-1 ${((e.val?.top1 ?? NaN) * 100).toFixed(2)}% (${e.seconds.toFixed(0)} s)`),
     });
     const epochImages = quick ? 640 : Math.min(train.size, f.epochImages ?? train.size);
     const steps = r.history.length * Math.floor(epochImages / batch);
     const ev = await evaluateModel(model, evalSet, { size: cfg.inputSize, channels: cfg.inChannels, mean, std, limit: valLimit });
+    // Flip test-time augmentation, reported beside the plain figures (declared before the 2026-11-23 06:5x counted run).
+    const tta = f.tta === 'flip' ? await evaluateModel(model, evalSet, { size: cfg.inputSize, channels: cfg.inChannels, mean, std, limit: valLimit, flipTta: true }) : undefined;
     await writeConfusionPng(ev, full.classNames, path.join(dir, 'confusion.png'), `${name} on ${f.test ? 'test' : 'held-out'}`);
     last = {
       dataset, model: name, params: countParams(model), top1: ev.top1, top5: ev.top5, epochs: r.history.length, train_seconds: Math.round(r.trainSeconds),
       train_images: train.size, eval_images: ev.count, eval_split: f.test ? 'test' : haveData ? 'holdout-last-10k' : 'holdout-last-20%',
       train_images_per_second: r.trainSeconds > 0 ? Math.round((steps * batch) / r.trainSeconds) : 0, images_per_second: Math.round(ev.imagesPerSecond),
+      ...(tta ? { top1_tta: tta.top1, top5_tta: tta.top5 } : {}),
       backend: tf.getBackend(), quick, stop_reason: r.stopReason,
     };
     model.dispose();

@@ -62,13 +62,13 @@ export async function evaluateCommand(p: ParsedCli): Promise<object> {
   const size = f.size ?? data.size;
   const channels = (f.channels ?? data.channels) as 1 | 3;
   const test = openDataset(f.test, { split: 'test', size, channels, skipBad: f.skipBad, classNames: data.classNames });
-  const r = await evaluateModel(model, test, { size, channels, mean: data.mean, std: data.std, batch: f.batch, limit: f.limit });
+  const r = await evaluateModel(model, test, { size, channels, mean: data.mean, std: data.std, batch: f.batch, limit: f.limit, flipTta: f.tta === 'flip' });
   model.dispose();
   const out: string = f.out ?? f.checkpoint;
   await writeConfusionPng(r, data.classNames, path.join(out, 'confusion-eval.png'), `${data.model} on ${path.basename(f.test)}`);
   for (const c of r.perClass) log(`${c.name.padEnd(14)} ${(100 * c.accuracy).toFixed(2)}% of ${c.support}`);
   log(`top-1 ${(100 * r.top1).toFixed(2)}%, top-5 ${(100 * r.top5).toFixed(2)}%, ${r.imagesPerSecond.toFixed(0)} images/s${r.skipped ? `, ${r.skipped} images skipped` : ''}; wrote ${path.join(out, 'confusion-eval.png')}`);
-  return { dataset: f.test, model: data.model, count: r.count, top1: r.top1, top5: r.top5, mean_class_accuracy: r.meanClassAccuracy, images_per_second: r.imagesPerSecond, skipped: r.skipped };
+  return { dataset: f.test, model: data.model, count: r.count, top1: r.top1, top5: r.top5, mean_class_accuracy: r.meanClassAccuracy, images_per_second: r.imagesPerSecond, skipped: r.skipped, ...(r.top1Plain !== undefined ? { tta: 'flip', top1_plain: r.top1Plain } : {}) };
 }
 
 export async function predictCommand(p: ParsedCli): Promise<object> {

@@ -28,6 +28,7 @@ export const BENCH_FLAGS: Record<string, FlagSpec> = {
   batch: { type: 'integer', min: 1, default: 64, help: 'batch size' },
   augment: { type: 'string', default: 'auto', choices: [...AUGMENT_CHOICES], help: 'auto: pad-crop (±2 px shifts) + flips for inputs <= 32 px, random resized crop + flips for larger' },
   workers: WORKERS_FLAG,
+  tta: { type: 'string', default: 'flip', choices: ['flip', 'none'], help: "final evaluation: 'flip' also reports top1_tta/top5_tta (mean softmax of each image and its mirror); top1/top5 stay plain" },
 };
 
 export const VISION_CLI: CliSpec = {
@@ -59,6 +60,7 @@ export const VISION_CLI: CliSpec = {
         checkpoint: { type: 'string', required: true, help: 'a train --out folder, its checkpoints/ folder, or a checkpoint folder' },
         test: { type: 'string', required: true, help: 'test data path' },
         limit: { type: 'integer', min: 1, help: 'evaluate on at most N images' },
+        tta: { type: 'string', default: 'none', choices: ['flip', 'none'], help: "'flip': average the softmax of each image and its horizontal mirror (reports top1_plain too)" },
       },
     },
     predict: {
