@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@statespace/ssm-core';
 import { renderShapes } from '../data/synthetic';
 import { buildVisionModel } from '../models/buildModel';
-import { splitVisionBatch, trainVisionModel, type VisionDataConfig } from './trainVision';
+import { defaultVisionWorkers, splitVisionBatch, trainVisionModel, type VisionDataConfig } from './trainVision';
 import type { VisionPart } from './gradientWorker';
 
 const data: VisionDataConfig = { model: 'vmamba-micro', size: 32, channels: 1, mean: [0.2], std: [0.3], classNames: Array.from({ length: 8 }, (_, i) => `c${i}`), dataset: 'shapes' };
@@ -53,6 +53,20 @@ describe('data-parallel vision training', () => {
     const w0 = init.getWeights().map((w) => Array.from(w.dataSync()));
     init.dispose();
     expect(Math.max(...w0[0].map((v, j) => Math.abs(v - one.weights[0][j])))).toBeGreaterThan(1e-3);
+  });
+
+  it('defaultVisionWorkers follows STATESPACE_THREADS on wasm, none for tiny batches', () => {
+    const saved = process.env.STATESPACE_THREADS;
+    try {
+      process.env.STATESPACE_THREADS = '1';
+      expect(defaultVisionWorkers(64)).toBe(0);
+      process.env.STATESPACE_THREADS = '3';
+      expect(defaultVisionWorkers(64)).toBe(2);
+      expect(defaultVisionWorkers(4)).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.STATESPACE_THREADS;
+      else process.env.STATESPACE_THREADS = saved;
+    }
   });
 
   it('refuses a bad worker count', async () => {
