@@ -35,8 +35,8 @@ const MICRO_28 = { inputSize: 32, inChannels: 1, numClasses: 10, patchSize: 4, s
  */
 export const MODEL_CONFIGS: Record<string, VisionModelConfig> = {
   'vmamba-micro': { ...MICRO_28, variant: 'vmamba', ...MICRO_SIZE },
-  'vmamba-nano': { ...MICRO_28, variant: 'vmamba', inputSize: 64, inChannels: 3, stem: 'patch', dims: [48, 96, 192], depths: [1, 2, 2], mlpRatio: 4, dropPath: 0.1 },
-  'vmamba-tiny': { ...MICRO_28, variant: 'vmamba', inputSize: 224, inChannels: 3, numClasses: 1000, stem: 'patch', dims: [96, 192, 384, 768], depths: [2, 2, 5, 2], mlpRatio: 4, dropPath: 0.2 },
+  'vmamba-nano': { ...MICRO_28, variant: 'vmamba', inputSize: 64, inChannels: 3, stem: 'patch', dims: [48, 96, 192], depths: [1, 2, 2], ssmRatio: 2, mlpRatio: 4, dropPath: 0.1 },
+  'vmamba-tiny': { ...MICRO_28, variant: 'vmamba', inputSize: 224, inChannels: 3, numClasses: 1000, stem: 'patch', dims: [96, 192, 384, 768], depths: [2, 2, 5, 2], ssmRatio: 2, mlpRatio: 4, dropPath: 0.2 },
   efficientvmamba: { ...MICRO_28, variant: 'efficient', ...MICRO_SIZE },
   groupmamba: { ...MICRO_28, variant: 'group', ...MICRO_SIZE },
   msvmamba: { ...MICRO_28, variant: 'multiscale', ...MICRO_SIZE },

@@ -107,4 +107,20 @@ describe('fit with dataParallel (GradientWorkers)', () => {
     }
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('refuses a loss that reaches no trainable weight, as on one thread', async () => {
+    const model = makeModel();
+    const workers = await GradientWorkers.start({ script: writeScript(dir, GOOD), count: 1, model, backend: 'cpu' });
+    const before = tf.memory().numTensors;
+    const constantLoss = (_m: tfl.LayersModel, b: Batch) => tf.mean(b.y) as tf.Scalar;
+    try {
+      await expect(fit({ model, epochs: 1, batchesPerEpoch: 3, trainBatches: batches, loss: constantLoss, progress: false, disposeBatch: (b) => tf.dispose([b.x, b.y]) }))
+        .rejects.toThrow(/the loss does not depend on any trainable weight/);
+      await expect(fit({ model, epochs: 1, batchesPerEpoch: 3, trainBatches: batches, loss: constantLoss, progress: false, disposeBatch: (b) => tf.dispose([b.x, b.y]), dataParallel: { workers, split } }))
+        .rejects.toThrow(/the loss does not depend on any trainable weight/);
+    } finally {
+      await workers.close();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

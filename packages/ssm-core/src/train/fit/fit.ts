@@ -13,6 +13,7 @@ import type { EpochRecord, FitOptions, FitResult, FitState } from './types';
 import { GradientWorkers } from './gradientWorkers';
 
 const OP = 'fit';
+const NO_WEIGHT_REACHED = `${OP}: the loss does not depend on any trainable weight of the model`;
 
 function check(cond: boolean, name: string, want: string, got: unknown): void {
   if (!cond) throw new Error(`${OP}: option '${name}' must be ${want}, received ${typeof got === 'function' ? 'a function' : String(got)}`);
@@ -165,11 +166,22 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
   }
 }
 
+/** tf.variableGrads, with tfjs's "Cannot find a connection between any variable and the result" said in fit's words. */
+function lossGrads(f: () => tf.Scalar, vars: tf.Variable[]): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  try {
+    // in a tidy: when tfjs refuses the loss, the forward pass it already ran is freed too
+    return tf.tidy(() => tf.variableGrads(f, vars));
+  } catch (e) {
+    if (e instanceof Error && /Cannot find a connection between any variable/.test(e.message)) throw new Error(NO_WEIGHT_REACHED, { cause: e });
+    throw e;
+  }
+}
+
 /** The batch's loss and gradients: on this thread, or split between it and the data-parallel workers. */
 async function batchGradients<B>(o: FitOptions<B>, batch: B, vars: tf.Variable[]): Promise<{ loss: number; grads: tf.NamedTensorMap }> {
   const dp = o.dataParallel;
   if (dp === undefined) {
-    const { value, grads } = tf.variableGrads(() => o.loss(o.model, batch, true), vars);
+    const { value, grads } = lossGrads(() => o.loss(o.model, batch, true), vars);
     try {
       return { loss: (await value.data())[0], grads };
     } finally {
@@ -180,7 +192,14 @@ async function batchGradients<B>(o: FitOptions<B>, batch: B, vars: tf.Variable[]
   try {
     // The workers start first and run while this thread computes its own share.
     const pending = parts.remote.length > 0 ? dp.workers.compute(vars, parts.remote) : Promise.resolve([]);
-    const { value, grads } = tf.variableGrads(() => o.loss(o.model, parts.local, true), vars);
+    let local;
+    try {
+      local = lossGrads(() => o.loss(o.model, parts.local, true), vars);
+    } catch (e) {
+      await pending.catch(() => undefined); // let the workers finish their share before failing
+      throw e;
+    }
+    const { value, grads } = local;
     const localLoss = (await value.data())[0];
     value.dispose();
     let remote;
@@ -215,7 +234,7 @@ async function batchGradients<B>(o: FitOptions<B>, batch: B, vars: tf.Variable[]
 async function trainStep<B>(o: FitOptions<B>, batch: B, vars: tf.Variable[], optimizer: AdamW, clipNorm: number): Promise<number> {
   const { loss: lossValue, grads } = await batchGradients(o, batch, vars);
   try {
-    if (Object.keys(grads).length === 0) throw new Error(`${OP}: the loss does not depend on any trainable weight of the model`);
+    if (Object.keys(grads).length === 0) throw new Error(NO_WEIGHT_REACHED);
     if (!Number.isFinite(lossValue)) return lossValue; // the caller throws; the weights stay as they were
     if (clipNorm > 0) {
       const clipped = clipByGlobalNorm(grads, clipNorm);
