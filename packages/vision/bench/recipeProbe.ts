@@ -14,7 +14,13 @@ import { estimateMeanStd } from '../src/train/meanStd';
 (async () => {
   await initBackend({ backend: (process.env.STATESPACE_BACKEND as 'wasm') ?? 'wasm' });
   const minutes = Number(process.argv[2] ?? 10);
-  const overrides = JSON.parse(process.argv[3] ?? '{}');
+  if (!(minutes > 0)) throw new Error(`recipeProbe: MINUTES (argument 1) must be a number > 0, received '${process.argv[2]}'`);
+  let overrides: Record<string, unknown>;
+  try {
+    overrides = JSON.parse(process.argv[3] ?? '{}');
+  } catch (e) {
+    throw new Error(`recipeProbe: OVERRIDES (argument 2) must be a JSON object of config keys, received '${process.argv[3]}': ${(e as Error).message}`);
+  }
   const name = process.argv[4] ?? 'vmamba-micro';
   const lr = Number(process.argv[5] ?? recipeLr(name));
   const full = openDataset(process.env.STATESPACE_FASHION ?? resolveDataDir('fashion-mnist'), { split: 'train' });

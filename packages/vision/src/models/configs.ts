@@ -22,8 +22,7 @@ export interface VisionModelConfig {
 }
 
 // 28-px recipe (issue #6 item 7): two stages at 8×8 and 4×4 tokens, widths 40 → 80, one block then two
-// — sized for throughput on a 2-core CPU. SSM ratio 1 and MLP ratio 4 (VMamba v2's small configs use ssm
-// ratio 1 too): the scan and its token permutations are the costly part here and the MLP's matmuls are cheap,
+// — sized for throughput on a 2-core CPU. SSM ratio 1 and MLP ratio 4: the scan and its token permutations are the costly part here and the MLP's matmuls are cheap,
 // so this trains as fast as [32, 64] with ssm ratio 2 / MLP 2 and learns more per image (probes in docs/vision.md).
 const MICRO_SIZE = { dims: [40, 80], depths: [1, 2] };
 const MICRO_28 = { inputSize: 32, inChannels: 1, numClasses: 10, patchSize: 4, stem: 'conv' as const, dState: 1, ssmRatio: 1, mlpRatio: 4, dropPath: 0.05, atrousStride: 2, tokenMixer: 'ss2d' as const, seed: 0 };
