@@ -3,7 +3,8 @@
  * config overrides on the first 40,000 Fashion-MNIST training images for a wall-clock budget (the bench's
  * recipe otherwise: time-aware cosine, pad-crop + flip, data-parallel workers) and evaluates on images
  * 40,000–49,999. The last 10,000 (the bench's held-out set) are never read.
- *   node dist-bench/bench/recipeProbe.js MINUTES '{"ssmRatio":1}' [model] [lr]; last line is JSON.
+ *   node dist-bench/bench/recipeProbe.js MINUTES '{"ssmRatio":1}' [model] [lr]; last line is JSON
+ * (images_per_second: inference on the 10,000 evaluation images; train_images_per_second counts whole steps).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, resolveDataDir } from '@statespace/ssm-core';
@@ -39,7 +40,8 @@ import { estimateMeanStd } from '../src/train/meanStd';
   const steps = r.history.reduce((a, h) => a + (h.batches ?? Math.floor(20000 / 64)), 0);
   console.log(JSON.stringify({
     model: name, overrides, lr, minutes, params: countParams(model), top1: ev.top1, top5: ev.top5, eval: val.description, epochs: r.history.length,
-    train_images: steps * 64, train_seconds: Math.round(r.trainSeconds), backend: tf.getBackend(),
+    train_images: steps * 64, train_seconds: Math.round(r.trainSeconds),
+    train_images_per_second: Math.round((steps * 64) / r.trainSeconds), images_per_second: Math.round(ev.imagesPerSecond), backend: tf.getBackend(),
   }));
   model.dispose();
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -29,6 +29,8 @@ export { openDataset, makeBatch, FASHION_MNIST_CLASSES } from './data/dataset';
 export type { OpenDatasetOptions, BatchOptions } from './data/dataset';
 export { augmentImage, augmentFor, fitCenter, normalizeInPlace, shiftImage, PAD_CROP_AUGMENT, AUGMENT_CHOICES } from './data/augment';
 export type { AugmentOptions } from './data/augment';
+export { applyRandAugmentOp, parseRandAugment, randAugment, RAND_AUGMENT_OPS } from './data/randAugment';
+export type { RandAugmentOp, RandAugmentOptions } from './data/randAugment';
 export { renderShapes, SHAPE_CLASSES } from './data/synthetic';
 export { writeIdx, writeIdxSplit } from './data/writeIdx';
 export { evaluateModel, writeConfusionPng } from './eval/evaluate';

@@ -16,6 +16,11 @@ import { trainVisionModel } from '../train/trainVision';
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const COMPARISON = ['vmamba-micro', 'efficientvmamba', 'groupmamba', 'msvmamba'];
 
+/** Optimizer steps a run took: whole epochs count stepsPerEpoch, an epoch cut by the clock its own `batches`. */
+export function trainedSteps(history: readonly { batches?: number }[], stepsPerEpoch: number): number {
+  return history.reduce((a, h) => a + (h.batches ?? stepsPerEpoch), 0);
+}
+
 /**
  * The Fashion-MNIST benchmark: train on the first 50k training images, report top-1/top-5 on the
  * last 10k (or on --test), one JSON line per model on stdout (the last one also the CLI's result).
@@ -61,11 +66,11 @@ export async function runBenchCommand(p: ParsedCli): Promise<object> {
     log(`bench ${name}: ${countParams(model)} parameters, train ${train.size}, evaluate ${Math.min(evalSet.size, valLimit ?? Infinity)} (${evalSet.description}), backend ${tf.getBackend()}`);
     const r = await trainVisionModel({
       model, train, val: evalSet, valLimit: quick ? 200 : Math.min(valLimit ?? 1000, 1000), epochImages: quick ? 640 : f.epochImages, data, epochs, batch, lr: f.lr ?? recipeLr(name), seed: f.seed, checkpointDir: path.join(dir, 'checkpoints'),
-      resume: f.resume, maxSeconds: maxMinutes * 60, progress: !f.quiet, warmupSteps: quick ? 20 : undefined, augment: augmentFor(f.augment, cfg.inputSize), timeSchedule: !quick, workers: f.workers,
+      resume: f.resume, maxSeconds: maxMinutes * 60, progress: !f.quiet, warmupSteps: quick ? 20 : undefined, augment: augmentFor(f.augment, cfg.inputSize, f.randAugment), timeSchedule: !quick, workers: f.workers,
       onEpochEnd: (e) => log(`${name} epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)} val top-1 ${((e.val?.top1 ?? NaN) * 100).toFixed(2)}% (${e.seconds.toFixed(0)} s)`),
     });
     const epochImages = quick ? 640 : Math.min(train.size, f.epochImages ?? train.size);
-    const steps = r.history.length * Math.floor(epochImages / batch);
+    const steps = trainedSteps(r.history, Math.floor(epochImages / batch));
     const ev = await evaluateModel(model, evalSet, { size: cfg.inputSize, channels: cfg.inChannels, mean, std, limit: valLimit });
     // Flip test-time augmentation, reported beside the plain figures (declared before the 2026-11-23 06:5x counted run).
     const tta = f.tta === 'flip' ? await evaluateModel(model, evalSet, { size: cfg.inputSize, channels: cfg.inChannels, mean, std, limit: valLimit, flipTta: true }) : undefined;

@@ -37,7 +37,7 @@ export async function trainCommand(p: ParsedCli): Promise<TrainResult> {
   fs.mkdirSync(out, { recursive: true });
   log(`${f.model}: ${params} parameters; train ${train.size} (${train.description}), validation ${val.size}${test ? `, test ${test.size}` : ''}; backend ${tf.getBackend()}`);
   const result = await trainVisionModel({
-    model, train, val, data, epochs: f.epochs, batch: f.batch, lr: f.lr ?? recipeLr(f.model), seed: f.seed, augment: f.noAugment ? null : augmentFor(f.augment, size),
+    model, train, val, data, epochs: f.epochs, batch: f.batch, lr: f.lr ?? recipeLr(f.model), seed: f.seed, augment: augmentFor(f.noAugment ? 'none' : f.augment, size, f.randAugment),
     checkpointDir: path.join(out, 'checkpoints'), resume: f.resume, epochImages: f.epochImages, valLimit: f.valLimit, patience: f.patience, progress: !f.quiet,
     maxSeconds: f.maxMinutes != null ? f.maxMinutes * 60 : undefined, workers: f.workers,
     timeSchedule: f.maxMinutes != null, // the cosine ends with the time budget if that comes first

@@ -14,6 +14,11 @@ const WORKERS_FLAG: FlagSpec = {
   help: 'data-parallel training threads besides the main one (default: --threads/STATESPACE_THREADS − 1 on wasm/cpu, i.e. cores − 1; 0 = one thread)',
 };
 
+const RAND_AUGMENT_FLAG: FlagSpec = {
+  type: 'string',
+  help: "RandAugment 'N,M' on top of --augment: N random ops per image (rotate, shear, translate, colour, ...) at magnitude M in [0, 10], e.g. 2,9 (default off)",
+};
+
 export const BENCH_FLAGS: Record<string, FlagSpec> = {
   quick: { type: 'boolean', default: false, help: 'a ~2-minute version (a few hundred steps) for the demo' },
   data: { type: 'string', help: 'Fashion-MNIST folder (default $STATESPACE_DATA/fashion-mnist or ../shared/datasets/fashion-mnist)' },
@@ -27,6 +32,7 @@ export const BENCH_FLAGS: Record<string, FlagSpec> = {
   lr: { type: 'number', min: 0, help: "peak learning rate (default: the model's recipe, recipeLr: 4e-3 for the 28-px models, 2e-3 otherwise)" },
   batch: { type: 'integer', min: 1, default: 64, help: 'batch size' },
   augment: { type: 'string', default: 'auto', choices: [...AUGMENT_CHOICES], help: 'auto: pad-crop (±2 px shifts) + flips for inputs <= 32 px, random resized crop + flips for larger' },
+  'rand-augment': RAND_AUGMENT_FLAG,
   workers: WORKERS_FLAG,
   tta: { type: 'string', default: 'flip', choices: ['flip', 'none'], help: "final evaluation: 'flip' also reports top1_tta/top5_tta (mean softmax of each image and its mirror); top1/top5 stay plain" },
 };
@@ -49,6 +55,7 @@ export const VISION_CLI: CliSpec = {
         'val-limit': { type: 'integer', min: 1, help: 'validate on at most N images after each epoch (the final evaluation uses all)' },
         'no-augment': { type: 'boolean', default: false, help: 'disable augmentation (same as --augment none)' },
         augment: { type: 'string', default: 'auto', choices: [...AUGMENT_CHOICES], help: "auto: pad-crop (±2 px shifts) + flips for inputs <= 32 px, random resized crop + flips for larger" },
+        'rand-augment': RAND_AUGMENT_FLAG,
         'drop-path': { type: 'number', min: 0, max: 0.99, help: 'stochastic depth of the last block' },
         workers: WORKERS_FLAG,
       },

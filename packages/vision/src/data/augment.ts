@@ -1,4 +1,5 @@
 import type { Rng } from '@statespace/ssm-core';
+import { parseRandAugment, randAugment, type RandAugmentOptions } from './randAugment';
 
 /**
  * Per-image transforms on float (h, w, c) row-major arrays. Written by hand because they run on
@@ -57,6 +58,8 @@ export interface AugmentOptions {
    * up to ±pad pixels in each axis, zeros coming in (default 0 = off). Applied after crop and flip.
    */
   pad?: number;
+  /** RandAugment (randAugment.ts) after crop and flip, before the pad-crop shift; null/undefined = off. */
+  randAugment?: RandAugmentOptions | null;
 }
 
 /** (h, w, c) shifted by (dy, dx) pixels: out[y, x] = src[y + dy, x + dx], zero outside. */
@@ -93,7 +96,8 @@ export function augmentImage(src: Float32Array, h: number, w: number, c: number,
   }
   const pad = o.pad ?? 0;
   if (!Number.isInteger(pad) || pad < 0) throw new Error(`augmentImage: option 'pad' must be an integer >= 0, received ${String(o.pad)}`);
-  const out = !crop && !flip ? src : resizeCrop(src, h, w, c, y0, x0, ch, cw, h, w, flip);
+  let out = !crop && !flip ? src : resizeCrop(src, h, w, c, y0, x0, ch, cw, h, w, flip);
+  if (o.randAugment) out = randAugment(out, h, w, c, rng, o.randAugment);
   if (pad === 0) return out;
   const shift = () => Math.floor(rng() * (2 * pad + 1)) - pad;
   return shiftImage(out, h, w, c, shift(), shift());
@@ -110,10 +114,17 @@ export function normalizeInPlace(x: Float32Array, c: number, mean: number[], std
 
 export const AUGMENT_CHOICES = ['auto', 'pad-crop', 'resized-crop', 'none'] as const;
 
-/** The --augment flag: 'auto' = pad-crop for small inputs (≤ 32 px, e.g. Fashion-MNIST), else resized crop. */
-export function augmentFor(choice: string, inputSize: number): AugmentOptions | null {
-  if (choice === 'none') return null;
-  if (choice === 'pad-crop' || (choice === 'auto' && inputSize <= 32)) return PAD_CROP_AUGMENT;
-  if (choice === 'resized-crop' || choice === 'auto') return {};
-  throw new Error(`--augment must be one of ${AUGMENT_CHOICES.join(', ')}, received '${choice}'`);
+/**
+ * The --augment flag: 'auto' = pad-crop for small inputs (≤ 32 px, e.g. Fashion-MNIST), else resized crop;
+ * --rand-augment 'N,M' adds RandAugment to the chosen one (also to 'none').
+ */
+export function augmentFor(choice: string, inputSize: number, randAugmentFlag?: string): AugmentOptions | null {
+  const ra = randAugmentFlag != null ? parseRandAugment(randAugmentFlag) : null;
+  let base: AugmentOptions | null;
+  if (choice === 'none') base = null;
+  else if (choice === 'pad-crop' || (choice === 'auto' && inputSize <= 32)) base = PAD_CROP_AUGMENT;
+  else if (choice === 'resized-crop' || choice === 'auto') base = {};
+  else throw new Error(`--augment must be one of ${AUGMENT_CHOICES.join(', ')}, received '${choice}'`);
+  if (ra == null || ra.n === 0) return base;
+  return { ...(base ?? { crop: null, flip: 0 }), randAugment: ra };
 }
