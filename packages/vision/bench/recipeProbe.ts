@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, resolveDataDir } from '@statespace/ssm-core';
 import { augmentFor, buildVisionModel, countParams, evaluateModel, holdOutLast, openDataset, resolveModelConfig, trainVisionModel } from '../src/index';
+import { trainedSteps } from '../src/bench/runBench';
 import { recipeLr } from '../src/models/configs';
 import { estimateMeanStd } from '../src/train/meanStd';
 
@@ -37,7 +38,7 @@ import { estimateMeanStd } from '../src/train/meanStd';
     onEpochEnd: (e) => process.stderr.write(`epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)} val ${((e.val?.top1 ?? NaN) * 100).toFixed(2)}% (${e.seconds.toFixed(0)} s)\n`),
   });
   const ev = await evaluateModel(model, val, { size: cfg.inputSize, channels: cfg.inChannels, mean, std });
-  const steps = r.history.reduce((a, h) => a + (h.batches ?? Math.floor(20000 / 64)), 0);
+  const steps = trainedSteps(r.history, Math.floor(20000 / 64));
   console.log(JSON.stringify({
     model: name, overrides, lr, minutes, params: countParams(model), top1: ev.top1, top5: ev.top5, eval: val.description, epochs: r.history.length,
     train_images: steps * 64, train_seconds: Math.round(r.trainSeconds),

@@ -128,6 +128,8 @@ describe('randAugment', () => {
     expect(() => randAugment(img, H, W, 1, rng, { n: 2, magnitude: 11 })).toThrow(/'magnitude' must be a number in \[0, 10\], received 11/);
     expect(() => randAugment(img, H, W, 1, rng, { n: 2, magnitude: 9, ops: [] })).toThrow(/'ops' must list at least one op/);
     expect(() => randAugment(img, H, W, 1, rng, { n: 2, magnitude: 9, ops: ['blur' as never] })).toThrow(/unknown op 'blur'/);
+    expect(() => applyRandAugmentOp('rotate', img, H, W, 3, 5)).toThrow(/the image has 72 values, expected h·w·c = 9·8·3 = 216/);
+    expect(() => applyRandAugmentOp('rotate', img, H, W, 1, 50)).toThrow(/'magnitude' must be a number in \[0, 10\], received 50/);
     expect(parseRandAugment('2,9')).toEqual({ n: 2, magnitude: 9 });
     for (const bad of ['2', '2,', 'a,9', '2,11', '1.5,9', '2,9,1']) expect(() => parseRandAugment(bad)).toThrow(new RegExp(`--rand-augment must be 'N,M'.*received '${bad.replace('.', '\\.')}'`));
   });

@@ -116,6 +116,8 @@ function smooth(src: Float32Array, h: number, w: number, c: number): Float32Arra
 
 /** One RandAugment operation at magnitude m ∈ [0, 10] with sign ±1 (for the signed ops). */
 export function applyRandAugmentOp(op: RandAugmentOp, src: Float32Array, h: number, w: number, c: number, m: number, sign: 1 | -1 = 1): Float32Array {
+  if (src.length !== h * w * c) throw new Error(`RandAugment: the image has ${src.length} values, expected h·w·c = ${h}·${w}·${c} = ${h * w * c}`);
+  if (!(m >= 0 && m <= 10)) throw new Error(`RandAugment: 'magnitude' must be a number in [0, 10], received ${String(m)}`);
   const t = m / 10;
   const factor = 1 + sign * MAX_ENHANCE * t;
   switch (op) {
